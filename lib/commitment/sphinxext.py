@@ -1,0 +1,123 @@
+"""Sphinx extension: the book's verification report, generated at build time.
+
+Two directives, used in ``book/verification.md``:
+
+- ``{verification-summary}``: one row per paper -- how many results, how many checked numerically, with
+  passing checks in the pages, analytical, pending;
+- ``{verification-report} <paper>``: one row per result of that paper -- label, statement, treatment,
+  and the pages (linked) whose cells check it, with the tolerance written in the call.
+
+Both read the registry (``commitment/data/results.toml``) and scan the code cells of every page in the
+build (:func:`commitment.registry.find_checks`); nothing in the report is written by hand. The page
+depends on every chapter page, so it is rebuilt whenever a check is added or removed. Whether the
+checks *pass* is established by executing the pages (the build fails on a failing check, and so does
+the test suite); the report says where they are and what they check.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+from commitment.registry import PAPERS, find_checks, load_registry
+
+__all__ = ["setup"]
+
+
+def _book_pages(env):
+    """(docname, path) of every markdown page of the build, except the report itself."""
+    out = []
+    for doc in sorted(env.found_docs):
+        path = Path(env.doc2path(doc))
+        if path.suffix == ".md" and doc != env.docname:
+            out.append((doc, path))
+    return out
+
+
+def _checks_by_result(env):
+    pages = _book_pages(env)
+    docname = {path.resolve(): doc for doc, path in pages}
+    by_result = defaultdict(list)
+    for chk in find_checks(path for _, path in pages):
+        env.note_dependency(str(chk.page))
+        by_result[chk.result_id].append((docname[chk.page.resolve()], chk))
+    for _, path in pages:
+        env.note_dependency(str(path))
+    return by_result
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+class _MarkdownDirective(SphinxDirective):
+    def _render(self, lines):
+        container = nodes.container(classes=["verification-report"])
+        self.state.nested_parse(StringList(lines, source="verification-report"), self.content_offset, container)
+        return [container]
+
+
+class VerificationSummary(_MarkdownDirective):
+    has_content = False
+
+    def run(self):
+        reg = load_registry()
+        checks = _checks_by_result(self.env)
+        lines = [
+            "| paper | results | numerical | of which checked in a page | analytical | pending |",
+            "|:--|--:|--:|--:|--:|--:|",
+        ]
+        totals = [0, 0, 0, 0, 0]
+        for key in PAPERS:
+            rs = reg.of_paper(key)
+            row = [
+                len(rs),
+                sum(r.treatment == "numerical" for r in rs),
+                sum(r.treatment == "numerical" and bool(checks.get(r.id)) for r in rs),
+                sum(r.treatment == "analytical" for r in rs),
+                sum(r.treatment == "pending" for r in rs),
+            ]
+            totals = [a + b for a, b in zip(totals, row)]
+            p = reg.papers[key]
+            lines.append(f"| {p.authors} {{cite:p}}`{p.citekey}` | " + " | ".join(map(str, row)) + " |")
+        lines.append("| **all four papers** | " + " | ".join(f"**{t}**" for t in totals) + " |")
+        return self._render(lines)
+
+
+class VerificationReport(_MarkdownDirective):
+    required_arguments = 1
+    has_content = False
+
+    def run(self):
+        key = self.arguments[0]
+        reg = load_registry()
+        if key not in reg.papers:
+            raise self.error(f"verification-report: unknown paper {key!r}; admissible: {', '.join(PAPERS)}")
+        checks = _checks_by_result(self.env)
+        lines = ["| id | result | statement | treatment | checked in (tolerance) |", "|:--|:--|:--|:--|:--|"]
+        for r in reg.of_paper(key):
+            where = []
+            for doc, chk in checks.get(r.id, []):
+                tol = f" ({_cell(chk.tol)})" if chk.tol else ""
+                where.append(f"{{doc}}`/{doc}`{tol}")
+            if r.treatment == "analytical":
+                treatment = f"analytical: {_cell(r.reason)}"
+            elif r.treatment == "pending":
+                treatment = "not yet treated"
+            else:
+                treatment = "numerical" if where else "numerical, **no check found**"
+            lines.append(
+                f"| `{r.id}` | {_cell(r.label)} ({_cell(r.section)}) | {_cell(r.statement)} | {treatment} | "
+                f"{'; '.join(where) if where else '—'} |"
+            )
+        return self._render(lines)
+
+
+def setup(app):
+    app.add_directive("verification-summary", VerificationSummary)
+    app.add_directive("verification-report", VerificationReport)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,48 @@
+"""Consistency of the book's pages: the toc, the notebooks' metadata, the widget-cell tags."""
+
+import re
+
+import pytest
+
+from tests.pages import ROOT, SKIP_TAGS, all_pages, code_cells, is_notebook, notebook_pages, toc_files
+
+LIVE_WIDGET = re.compile(r"\bipywidgets\b|\binteract(ive)?\s*\(|\bwidgets\.")
+
+
+def test_every_toc_entry_exists():
+    missing = [str(p.relative_to(ROOT)) for p in toc_files() if not p.exists()]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_every_page_is_in_the_toc():
+    # only toc files are built (only_build_toc_files); a page outside the toc would be tested but never published
+    orphans = sorted(set(all_pages()) - set(toc_files()))
+    assert not orphans, f"pages under book/ missing from _toc.yml: {[str(p.relative_to(ROOT)) for p in orphans]}"
+
+
+@pytest.mark.parametrize("page", [p for p in all_pages() if is_notebook(p)], ids=lambda p: p.name)
+def test_notebook_kernel_is_python3(page):
+    from tests.pages import read_notebook
+
+    assert read_notebook(page).metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("page", notebook_pages(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_live_widget_cells_are_skipped_by_build_and_nbval(page):
+    bad = []
+    for n, cell in enumerate(code_cells(page)):
+        if LIVE_WIDGET.search(cell.source):
+            tags = set(cell.metadata.get("tags", []))
+            if not SKIP_TAGS <= tags:
+                bad.append(f"code cell {n} (tags {sorted(tags)})")
+    assert not bad, (
+        f"{page.relative_to(ROOT)}: live widget cells need the tags {sorted(SKIP_TAGS)} "
+        f"so that neither the book build nor nbval executes them: {bad}"
+    )
+
+
+def test_widget_detector_flags_widget_code():
+    assert LIVE_WIDGET.search("import ipywidgets as widgets")
+    assert LIVE_WIDGET.search("interact(f, x=(0, 1))")
+    assert LIVE_WIDGET.search("s = widgets.FloatSlider()")
+    assert not LIVE_WIDGET.search("fig, ax = plt.subplots()")
