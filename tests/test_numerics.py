@@ -25,7 +25,7 @@ def flat(x):
 
 
 @given(a=st.floats(0.01, 100.0))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 def test_find_root_cube_root(a):
     # Brent stops at xtol + rtol |x|: 2e-12 absolute
     assert abs(nm.find_root(cubic, 0.0, 5.0, (a,)) - a ** (1 / 3)) < 4e-12
@@ -47,7 +47,7 @@ def concave(x, m):
 
 
 @given(m=st.floats(-2.0, 3.0))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 def test_maximize_scalar_interior_and_corners(m):
     x, fx = nm.maximize_scalar(concave, 0.0, 1.0, (m,))
     expected = min(max(m, 0.0), 1.0)
