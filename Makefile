@@ -39,7 +39,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/intro.md
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) book/intro.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

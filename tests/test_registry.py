@@ -35,6 +35,12 @@ def test_every_numerical_result_is_checked_in_a_page():
     assert not unchecked, f"results marked numerical with no check in any page of the toc: {unchecked}"
 
 
+def test_checked_results_are_marked_numerical():
+    wrong = sorted({f"{c.result_id} ({REG.results[c.result_id].treatment})" for c in CHECKS
+                    if c.result_id in REG.results and REG.results[c.result_id].treatment != "numerical"})
+    assert not wrong, f"results checked in a page but not marked numerical in the registry: {wrong}"
+
+
 def test_get_result_refuses_unknown_ids():
     with pytest.raises(UnknownResultError, match="hl-theorem-99"):
         get_result("hl-theorem-99")
