@@ -22,11 +22,16 @@ def pyproject_deps():
 def conda_deps():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     deps = {}
+    specs = []
     for d in env["dependencies"]:
         if isinstance(d, str):
-            name, ranges = _parse(d)
-            if name not in ("python", "pip"):
-                deps[name] = ranges
+            specs.append(d)
+        else:  # the pip: section (packages not on conda-forge, and the book's own package)
+            specs += [s for s in d["pip"] if not s.startswith("-e")]
+    for spec in specs:
+        name, ranges = _parse(spec)
+        if name not in ("python", "pip"):
+            deps[name] = ranges
     return deps
 
 

@@ -68,7 +68,7 @@ class VerificationSummary(_MarkdownDirective):
         reg = load_registry()
         checks = _checks_by_result(self.env)
         lines = [
-            "| paper | results | numerical | of which checked in a page | analytical | pending |",
+            "| paper | results | numerical | checked in a page | analytical | pending |",
             "|:--|--:|--:|--:|--:|--:|",
         ]
         totals = [0, 0, 0, 0, 0]
@@ -117,7 +117,28 @@ class VerificationReport(_MarkdownDirective):
         return self._render(lines)
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated <script> entries from a page.
+
+    sphinx-thebe and sphinx-togglebutton register their inline scripts twice under jupyter-book 1.0
+    (once with filename ``None``, once with ``''``, which Sphinx does not recognise as the same script),
+    so every page declared ``const THEBE_JS_URL`` twice and the browser reported a SyntaxError.
+    Keep the first copy.
+    """
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        key = (getattr(js, "filename", str(js)) or "", tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
 def setup(app):
     app.add_directive("verification-summary", VerificationSummary)
     app.add_directive("verification-report", VerificationReport)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
