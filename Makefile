@@ -6,10 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install book test lab bench clean
+.PHONY: help install book book-student test lab bench clean
 
 help:
 	@echo "make book   build the website into _build/html (strict: any Sphinx warning fails)"
+	@echo "make book-student   the same site without solutions, into _build/student/"
 	@echo "make test   run the whole test suite (library, every page under nbval, consistency)"
 	@echo "make lab    open JupyterLab; the .md pages open as notebooks"
 	@echo "make bench  run the benchmarks and print a table"
@@ -34,6 +35,9 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html in a browser."
+
+book-student: $(STAMP)
+	$(BIN)/python -m commitment.editions student
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -19,8 +19,6 @@ import os
 import re
 import shutil
 import socketserver
-import subprocess
-import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -47,18 +45,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site():
-    """Build the book (strict) and serve it on 127.0.0.1; yields the base URL."""
+def site(book_html):
+    """Serve the built book on 127.0.0.1; yields the base URL."""
     if not Path(CHROMIUM).exists():
         message = "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
         if os.environ.get("COMMITMENT_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    jb = Path(sys.executable).with_name("jupyter-book")
-    build = subprocess.run([str(jb), "build", str(ROOT), "--warningiserror", "--keep-going"],
-                           capture_output=True, text=True)
-    assert build.returncode == 0, f"the book does not build:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=HTML))
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=book_html))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from commitment.registry import PAPERS, find_checks, load_registry
@@ -117,6 +118,25 @@ class VerificationReport(_MarkdownDirective):
         return self._render(lines)
 
 
+class RemoveSolutions(SphinxTransform):
+    """Student edition (``commitment_student_edition = True``): delete every solution from the doctree.
+
+    Runs after sphinx-exercise has merged gated solutions (``{solution-start}`` ... ``{solution-end}``,
+    priority 10) into single solution nodes, so the code cells of a gated solution go too. (Its own
+    ``hide_solutions`` option drops only the opening directive of a gated solution and leaves the code.)
+    """
+
+    default_priority = 20
+
+    def apply(self):
+        if not self.config.commitment_student_edition:
+            return
+        from sphinx_exercise.nodes import solution_node
+
+        for node in list(self.document.findall(solution_node)):
+            node.parent.remove(node)
+
+
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
     """Drop repeated <script> entries from a page.
 
@@ -140,5 +160,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     app.add_directive("verification-summary", VerificationSummary)
     app.add_directive("verification-report", VerificationReport)
+    app.add_config_value("commitment_student_edition", False, "env")
+    app.add_transform(RemoveSolutions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
