@@ -157,10 +157,29 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+def _strip_downloaded_notebooks(app, exception):
+    """Remove outputs from the ``.ipynb`` downloads (``_sources/``): readers get a clean notebook to run.
+
+    MyST-NB writes the executed notebook there; the website shows the outputs already.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    import json
+
+    for path in Path(app.outdir, "_sources").rglob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+                cell["execution_count"] = None
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def setup(app):
     app.add_directive("verification-summary", VerificationSummary)
     app.add_directive("verification-report", VerificationReport)
     app.add_config_value("commitment_student_edition", False, "env")
     app.add_transform(RemoveSolutions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("build-finished", _strip_downloaded_notebooks)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
