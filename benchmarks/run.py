@@ -66,9 +66,8 @@ def main(argv):
         args = c.setup()
         out_fast = c.fast(*args)  # compile (or load from the numba cache)
         out_twin = c.twin(*args)
-        agree = all(np.allclose(a, b, rtol=c.rtol, atol=0) for a, b in
-                    zip(np.atleast_1d(out_fast) if isinstance(out_fast, tuple) else [out_fast],
-                        np.atleast_1d(out_twin) if isinstance(out_twin, tuple) else [out_twin]))
+        pairs = zip(out_fast, out_twin) if isinstance(out_fast, tuple) else [(out_fast, out_twin)]
+        agree = all(np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=c.rtol, atol=0) for a, b in pairs)
         t_fast, t_twin = best_time(c.fast, args), best_time(c.twin, args)
         speedup = t_twin / t_fast
         ok = agree and (c.target is None or speedup >= c.target)

@@ -34,6 +34,12 @@ def test_static_explorer_renders_every_combination_once():
     assert '<div class="explorer-extra"><p>a=2, b=0.5</p></div>' in page
 
 
+def test_single_valued_sliders_are_shown_as_fixed():
+    page = static_explorer(draw, [SLIDERS[0], Slider("b", "second", (0.5,), 0.5, live=(0.0, 1.0, 0.1))])._repr_html_()
+    assert page.count('type="range"') == 1 and page.count('type="hidden"') == 1
+    assert "fixed here" in page
+
+
 def test_static_explorer_refuses_large_grids():
     with pytest.raises(ValueError, match="max_figures"):
         static_explorer(draw, SLIDERS, max_figures=5)

@@ -63,6 +63,14 @@ def test_verify_leq():
         verify_leq(RID, [1.5, 0.0], [1.0, 1.0])
 
 
+def test_verify_leq_strict():
+    verify_leq(RID, [0.5, 1.0], [1.0, 2.0], strict=True)
+    with pytest.raises(AssertionError, match="strict"):
+        verify_leq(RID, [1.0], [1.0], strict=True)
+    with pytest.raises(AssertionError):
+        verify_leq(RID, [0.95], [1.0], tol=0.1, strict=True)
+
+
 def test_verify_ordered():
     verify_ordered(RID, [1, 2, 3], strict=True)
     verify_ordered(RID, [3, 3, 1], decreasing=True)

@@ -109,6 +109,14 @@ def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
     controls = []
     for k, (s, i0) in enumerate(zip(sliders, start)):
         shown = json.dumps([s.show(v) for v in s.values])
+        if len(s.values) == 1:  # fixed on the website: say so instead of showing a slider that cannot move
+            controls.append(
+                f'<label style="display:block;margin:0.2em 0">{html.escape(s.label)}: '
+                f'<input type="hidden" value="0" data-slider="{k}" data-labels=\'{html.escape(shown)}\'>'
+                f'<output>{html.escape(s.show(s.default))}</output> '
+                f'<em style="opacity:0.7">(fixed here; the live version in Jupyter moves it)</em></label>'
+            )
+            continue
         controls.append(
             f'<label style="display:block;margin:0.2em 0">{html.escape(s.label)}: '
             f'<input type="range" min="0" max="{len(s.values) - 1}" step="1" value="{i0}" '

@@ -1,5 +1,8 @@
 r"""Shared numerics usable inside numba kernels: root finding, scalar maximisation, interpolation.
 
+(The interpolation kernels live in :mod:`commitment.interpolation`, which does not import quantecon;
+they are re-exported here.)
+
 Root finding and maximisation reuse :mod:`quantecon.optimize` (Brent's methods, jitted) and add what
 a solver needs around them: a clear failure when the method does not converge, instead of a silent
 last iterate. Interpolation covers the two schemes the chapters use: piecewise linear (with linear
@@ -7,13 +10,22 @@ extrapolation, for value functions evaluated slightly off the grid) and cubic He
 slopes (for smooth value functions whose derivatives are known from an envelope condition), plus
 Fritsch--Carlson monotone slopes when derivatives are not known.
 
-Everything here is a numba kernel (``@njit(cache=True)``); functions passed as arguments must be
-jitted too. Accuracy is documented in the book's appendix on numerical methods.
+Everything here is a numba kernel; functions passed as arguments must be jitted too. Accuracy is
+documented in the book's appendix on numerical methods.
+
+Caching caveat: numba cannot write to its on-disk cache a function whose compiled code holds another
+jitted function as a first-class value. A kernel that calls ``find_root(f, ...)`` or
+``maximize_scalar(f, ...)`` therefore recompiles in every new process ("Cannot cache ... dynamic
+globals"). Use these two in code that runs once per page; inside a hot ``cache=True`` kernel, write
+the bisection or Newton step for the specific function (as the chapters do).
 """
 
 import numpy as np
 from numba import njit
 from quantecon.optimize import brent_max, brentq
+
+from commitment.interpolation import (interp_hermite, interp_hermite_many, interp_linear,  # noqa: F401
+                                      interp_linear_many, locate, pchip_slopes)
 
 __all__ = [
     "find_root",
@@ -62,94 +74,3 @@ def maximize_scalar(f, a, b, args=(), xtol=1e-10, maxiter=500):
     if fb > fx:
         return b, fb
     return x, fx
-
-
-@njit(cache=True)
-def locate(xp, x):
-    """Index i with xp[i] <= x < xp[i+1], clipped to 0 .. len(xp) - 2 (xp increasing)."""
-    n = xp.shape[0]
-    i = np.searchsorted(xp, x, side="right") - 1
-    if i < 0:
-        return 0
-    if i > n - 2:
-        return n - 2
-    return i
-
-
-@njit(cache=True)
-def interp_linear(xp, fp, x):
-    """Piecewise-linear interpolant of (xp, fp) at scalar x, extrapolating linearly beyond the ends.
-
-    Exact for affine functions; the error is O(h^2) for smooth functions on a grid of spacing h.
-    """
-    i = locate(xp, x)
-    t = (x - xp[i]) / (xp[i + 1] - xp[i])
-    return fp[i] + t * (fp[i + 1] - fp[i])
-
-
-@njit(cache=True)
-def interp_linear_many(xp, fp, xs):
-    """:func:`interp_linear` at every point of the array ``xs``."""
-    out = np.empty(xs.shape[0])
-    for k in range(xs.shape[0]):
-        out[k] = interp_linear(xp, fp, xs[k])
-    return out
-
-
-@njit(cache=True)
-def interp_hermite(xp, fp, dp, x):
-    """Cubic Hermite interpolant with values fp and slopes dp at nodes xp, evaluated at scalar x.
-
-    Exact for cubics when dp are their derivatives; the error is O(h^4) for smooth functions with
-    exact slopes. Beyond the ends it extrapolates with the end cubic.
-    """
-    i = locate(xp, x)
-    h = xp[i + 1] - xp[i]
-    t = (x - xp[i]) / h
-    t2 = t * t
-    t3 = t2 * t
-    h00 = 2.0 * t3 - 3.0 * t2 + 1.0
-    h10 = t3 - 2.0 * t2 + t
-    h01 = -2.0 * t3 + 3.0 * t2
-    h11 = t3 - t2
-    return h00 * fp[i] + h10 * h * dp[i] + h01 * fp[i + 1] + h11 * h * dp[i + 1]
-
-
-@njit(cache=True)
-def interp_hermite_many(xp, fp, dp, xs):
-    """:func:`interp_hermite` at every point of the array ``xs``."""
-    out = np.empty(xs.shape[0])
-    for k in range(xs.shape[0]):
-        out[k] = interp_hermite(xp, fp, dp, xs[k])
-    return out
-
-
-@njit(cache=True)
-def pchip_slopes(xp, fp):
-    """Fritsch--Carlson slopes: with :func:`interp_hermite` they give the monotone PCHIP interpolant.
-
-    Same slopes as ``scipy.interpolate.PchipInterpolator`` (weighted harmonic mean inside, the
-    shape-preserving three-point formula at the ends).
-    """
-    n = xp.shape[0]
-    h = np.diff(xp)
-    delta = np.diff(fp) / h
-    d = np.zeros(n)
-    for k in range(1, n - 1):
-        if delta[k - 1] * delta[k] > 0.0:
-            w1 = 2.0 * h[k] + h[k - 1]
-            w2 = h[k] + 2.0 * h[k - 1]
-            d[k] = (w1 + w2) / (w1 / delta[k - 1] + w2 / delta[k])
-    d[0] = _pchip_end(h[0], h[1], delta[0], delta[1])
-    d[n - 1] = _pchip_end(h[n - 2], h[n - 3], delta[n - 2], delta[n - 3])
-    return d
-
-
-@njit(cache=True)
-def _pchip_end(h0, h1, m0, m1):
-    d = ((2.0 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
-    if d * m0 <= 0.0:
-        return 0.0
-    if m0 * m1 <= 0.0 and abs(d) > abs(3.0 * m0):
-        return 3.0 * m0
-    return d

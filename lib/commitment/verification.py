@@ -81,15 +81,24 @@ def verify_close(result_id, value, expected, tol, *, what="value", rel=False):
     _conclude(ok, header, f"{shown}{kind} = {err:.3g} {'<=' if ok else '>'} tol {tol:.3g}")
 
 
-def verify_leq(result_id, lhs, rhs, tol=0.0, *, what="inequality"):
-    """Check ``lhs <= rhs + tol`` elementwise; reports the largest ``lhs - rhs``."""
+def verify_leq(result_id, lhs, rhs, tol=0.0, *, what="inequality", strict=False):
+    """Check ``lhs <= rhs + tol`` elementwise (``strict=True``: ``lhs < rhs - tol``).
+
+    Reports the largest ``lhs - rhs``.
+    """
     __tracebackhide__ = True
     header = _header(result_id, what)
     tol = _check_tol(tol)
     gap = _as_float_array(lhs, "lhs") - _as_float_array(rhs, "rhs")
     worst = float(np.max(gap))
-    ok = bool(np.all(np.isfinite(gap))) and worst <= tol
-    _conclude(ok, header, f"max(lhs - rhs) = {worst:.3g} {'<=' if ok else '>'} tol {tol:.3g}")
+    finite = bool(np.all(np.isfinite(gap)))
+    if strict:
+        ok = finite and worst < -tol
+        detail = f"max(lhs - rhs) = {worst:.3g} {'<' if ok else 'is not <'} {-tol:.3g} (strict)"
+    else:
+        ok = finite and worst <= tol
+        detail = f"max(lhs - rhs) = {worst:.3g} {'<=' if ok else '>'} tol {tol:.3g}"
+    _conclude(ok, header, detail)
 
 
 def verify_ordered(result_id, values, *, what="ordering", decreasing=False, strict=False, tol=0.0):
