@@ -1,0 +1,48 @@
+r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009; NBER WP 12614, 2006).
+
+- :mod:`.example` -- closed forms of the alternating-endowment example (Lemmas 1-2, Propositions 1-2,
+  App. C dynamics), generalised by us to CRRA utility and growth;
+- :mod:`.markov` -- the household problem P1 with complete Markov Arrow markets (numba time
+  iteration + NumPy twin), exact roll-over and Perron roots, the fixed-price not-too-tight debt-limit
+  iteration for both punishments, and our two-state stochastic extension;
+- :mod:`.deterministic` -- deterministic economies with time-varying prices and limits as Markov
+  chains on dates, used for Figures 1-3 and the Theorem 2 check on transition paths.
+
+Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
+on first use of one of their names (so that pages using only closed forms do not pay for numba's
+start-up), and their kernels compile on first call (cached on disk).
+"""
+
+import importlib
+
+from commitment.self_enforcing_debt.example import (  # noqa: F401
+    CollapsePath, ExampleParameters, OffSteadyState, Plan, SteadyState, Transition, collapse_map,
+    collapse_path, create_example, default_gap, default_gap_log, default_plan, er_residual_det,
+    off_steady_state, repaying_plan, steady_state, symmetric_market_price, transition)
+
+_LAZY = {
+    "markov": ("HouseholdSolution", "LimitIteration", "TwoStateEquilibrium", "autarky_values",
+               "consumption_at", "debt_limit_iteration", "er_residual_markov", "natural_limits",
+               "perron", "solve_household", "time_iteration_numpy", "two_state_markov", "value_at"),
+    "deterministic": ("PVArgument", "TimeChain", "pv_argument", "simulate", "time_chain"),
+}
+_WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
+
+__all__ = sorted(
+    ["CollapsePath", "ExampleParameters", "OffSteadyState", "Plan", "SteadyState", "Transition",
+     "collapse_map", "collapse_path", "create_example", "default_gap", "default_gap_log", "default_plan",
+     "er_residual_det", "off_steady_state", "repaying_plan", "steady_state", "symmetric_market_price",
+     "transition"] + list(_WHERE))
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        module = importlib.import_module(f"commitment.self_enforcing_debt.{_WHERE[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,353 @@
+"""Hellwig-Lorenzoni: closed forms of the example, the Arrow-market household solver, debt-limit iteration.
+
+Reference values are those of the study notes (§3, §6.8), which were verified there with an
+independent NumPy/SciPy prototype; tolerances state their reason.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from commitment.self_enforcing_debt import (
+    collapse_map, collapse_path, debt_limit_iteration, default_gap, default_gap_log, default_plan,
+    er_residual_det, er_residual_markov, off_steady_state, perron, pv_argument, repaying_plan,
+    solve_household, steady_state, time_iteration_numpy, transition, two_state_markov, value_at)
+from commitment.self_enforcing_debt.markov import time_iteration_kernel
+
+BASE = dict(e_hi=1.5, e_lo=0.5, beta=0.9)
+
+
+# ---------------------------------------------------------------------------------------------
+# closed forms (notes T1-T10, T16)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("split", [0.0, 0.3, 0.5, 1.0])
+def test_proposition_1_reference_values(split):
+    ss = steady_state(**BASE, g=1.02, split=split)
+    # closed forms: only rounding error (1e-12); references printed to 10 decimals (1e-10)
+    assert abs(ss.q * 1.02 - 1) < 1e-12
+    assert abs(ss.c_hi - 1.0526315789) < 1e-10
+    assert abs(ss.c_lo - 0.9473684211) < 1e-10
+    assert abs(ss.phi_odd + ss.phi_even + 0.4473684211) < 1e-10
+    assert ss.phi_odd <= 0 and ss.phi_even <= 0 and ss.total_debt > 0 and ss.exists
+    assert abs(ss.euler_slack - 0.2005555556) < 1e-9
+
+
+def test_steady_state_autarky_and_bounds():
+    ss = steady_state(1.2, 0.8, 0.6)
+    assert not ss.exists and ss.total_debt == 0 and ss.c_hi == 1.2
+    base = steady_state(**BASE, g=1.02)
+    # ladder (notes T6), rounded to 4 decimals in the notes
+    assert abs(1 / base.q_aut_min - 0.3778) < 5e-5
+    assert abs(1 / base.q_fb - 1.1333) < 5e-5
+    assert abs(base.q_aut_min - 2.647059) < 5e-7
+
+
+def test_second_parameter_set():
+    ss = steady_state(1.2, 0.8, 0.95)
+    assert abs(ss.total_debt - 0.174359) < 5e-7 and abs(ss.c_hi - 1.025641) < 5e-7
+
+
+def test_crra_growth_reference():
+    # notes §3.7 / T16: sigma = 2 closed form (printed to 6 decimals)
+    assert abs(steady_state(**BASE, g=1.02, sigma=2).c_hi - 1.031281) < 5e-7
+    for g, ref in ((0.98, 1.021286), (1.0, 1.026334), (1.05, 1.038519)):
+        assert abs(steady_state(**BASE, g=g, sigma=2).c_hi - ref) < 5e-7
+    for g in (0.98, 1.0, 1.05):
+        assert steady_state(**BASE, g=g).c_hi == pytest.approx(2 / 1.9, abs=1e-14)
+
+
+def test_lemma_1_reference_plan():
+    plan = repaying_plan(**BASE, x_j=1.0098, x_other=0.9894, phi_j=-0.1)
+    # notes T2, printed to 6 decimals
+    assert abs(plan.c_hi - 1.055163) < 5e-7
+    assert abs(plan.c_lo - 0.940430) < 5e-7
+    assert abs(plan.a - 0.341490) < 5e-7
+    assert plan.valid
+
+
+@given(x1=st.floats(0.9, 1.5), x2=st.floats(0.9, 1.5), phi=st.floats(-0.3, 0.0),
+       sigma=st.floats(0.5, 4.0))
+@settings(max_examples=40)
+def test_lemma_1_budgets_and_euler(x1, x2, phi, sigma):
+    e_hi, e_lo, beta = 1.5, 0.5, 0.9
+    p = repaying_plan(e_hi, e_lo, beta, x1, x2, phi, sigma=sigma)
+    # budgets and Euler equality of the closed form: rounding only (1e-12)
+    assert abs(p.c_hi - (e_hi + phi - x1 * p.a)) < 1e-12
+    assert abs(p.c_lo - (e_lo + p.a - x2 * phi)) < 1e-12
+    assert abs(x1 * p.c_hi ** -sigma - beta * p.c_lo ** -sigma) < 1e-11
+    # borrower's Euler inequality in low periods (Pi >= beta^2)
+    assert x2 * p.c_lo ** -sigma - beta * p.c_hi ** -sigma >= -1e-12
+
+
+def test_lemma_1_against_solver():
+    # the deterministic example is the two-state chain with persistence 0
+    x_o, x_e, phi = 1.0098, 0.9894, -0.1
+    plan = repaying_plan(**BASE, x_j=x_o, x_other=x_e, phi_j=phi)
+    P = np.array([[0.0, 1.0], [1.0, 0.0]])
+    Q = np.array([[0.0, x_o], [x_e, 0.0]])
+    sol = solve_household(P, Q, [1.5, 0.5], [phi, phi], 0.9, n=400)
+    i = int(np.argmin(np.abs(sol.grid[0] - phi)))
+    assert sol.grid[0, i] == phi
+    # solver tolerance 1e-10 on the policy; interpolation at a grid node is exact
+    assert abs(sol.c[0, i] - plan.c_hi) < 1e-8
+    assert abs(sol.a_next[0, 1, i] - plan.a) < 1e-8
+
+
+def test_lemma_2_defaulter():
+    d = default_plan(**BASE, x_j=1.0)
+    assert d.trades and abs(d.c_hi - 2 / 1.9) < 1e-14
+    kappa = 0.9 * 1.5 / 0.5
+    assert not default_plan(**BASE, x_j=kappa * 1.01).trades
+    assert default_plan(**BASE, x_j=kappa * 0.999).a >= 0
+
+
+def test_condition_13_off_steady_state():
+    # notes T3 (printed to 6 decimals)
+    lo, mid, hi = (off_steady_state(**BASE, multiplier=m) for m in (0.6, 1.0, 1.4))
+    assert abs(lo.x - 1.318884) < 5e-7 and abs(hi.x - 0.794817) < 5e-7
+    assert abs(lo.gap - 0.449328) < 5e-7 and abs(hi.gap + 0.627059) < 5e-7
+    assert abs(mid.gap) < 1e-12 and mid.verdict == "self-enforcing"
+    assert lo.verdict == "too tight" and hi.verdict == "default"
+    assert lo.lemma1_valid and not hi.lemma1_valid
+
+
+@given(x=st.floats(0.95, 1.6), y=st.floats(0.95, 1.6), phi=st.floats(-0.4, -0.01))
+@settings(max_examples=40)
+def test_default_gap_sign_is_condition_13(x, y, phi):
+    gap = default_gap(**BASE, x_j=x, x_other=y, phi_j=phi)
+    assert gap == pytest.approx(default_gap_log(**BASE, x_j=x, x_other=y, phi_j=phi), abs=1e-11)
+    assert np.sign(round(gap, 12)) == np.sign(round(x * y - 1, 12))
+
+
+def test_transition_reference():
+    for s, q0 in ((0, 1.425), (0.25, 1.288136), (0.4, 1.217949), (0.5, 1.175258), (1, 1.0)):
+        tr = transition(**BASE, share_even=s)
+        assert abs(tr.q0 - q0) < 5e-7
+        assert max(abs(tr.goods_residual), abs(tr.asset_residual), abs(tr.euler_residual)) < 1e-12
+        assert tr.euler_slack_even >= 0 and tr.q0 >= 1
+
+
+def test_collapse_reference():
+    kappa = 2.7
+    assert collapse_map(1.0, kappa) == 1.0 and abs(collapse_map(kappa, kappa) - kappa) < 1e-15
+    h = 1e-6  # central differences: error O(h^2)
+    assert abs((collapse_map(1 + h, kappa) - collapse_map(1 - h, kappa)) / (2 * h) - kappa) < 1e-6
+    assert abs((collapse_map(kappa + h, kappa) - collapse_map(kappa - h, kappa)) / (2 * h) - 1 / kappa) < 1e-6
+    cp = collapse_path(1.001, **BASE, T=60)
+    assert abs(cp.q[10] - 2.57041) < 1e-5
+    assert abs(cp.q[59] - kappa) < 1e-8
+    assert np.all(np.diff(cp.B) <= 1e-15) and cp.B[-1] < 1e-8
+    assert np.nanmax(np.abs(cp.er_residual)) < 1e-12 and np.nanmax(np.abs(cp.goods_residual)) < 1e-12
+    assert np.nanmin(cp.euler_slack) > 0.2
+    bad = collapse_path(0.999, **BASE, T=60)
+    assert bad.valid_until <= 10
+
+
+def test_er_residual_det():
+    q = np.full(10, 1 / 1.02)
+    assert np.max(np.abs(er_residual_det(q, -0.3 * 1.02 ** np.arange(10)))) < 1e-14
+    assert np.max(np.abs(er_residual_det(q, np.full(10, -0.3)))) > 1e-3
+
+
+# ---------------------------------------------------------------------------------------------
+# property-based tests required by the issue
+# ---------------------------------------------------------------------------------------------
+
+params = dict(e_hi=st.floats(1.05, 3.0), e_lo=st.floats(0.2, 1.0), beta=st.floats(0.3, 0.99),
+              g=st.floats(0.97, 1.06), sigma=st.floats(0.5, 5.0))
+
+
+@given(**params)
+@settings(max_examples=50)
+def test_existence_condition(e_hi, e_lo, beta, g, sigma):
+    assume(e_hi > e_lo and beta * g ** (1 - sigma) < 0.999)
+    ss = steady_state(e_hi, e_lo, beta, g, sigma)
+    bh = beta * g ** (1 - sigma)
+    cond = bh * (e_hi / e_lo) ** sigma
+    assume(abs(cond - 1) > 1e-9)
+    assert ss.exists == (cond > 1)
+    # existence iff the autarky interest rate is below growth
+    assert ss.exists == (1 / ss.q_aut_min < g)
+
+
+@given(**params, split=st.floats(0.0, 1.0))
+@settings(max_examples=50)
+def test_R_equals_g_and_split_neutrality(e_hi, e_lo, beta, g, sigma, split):
+    assume(e_hi > e_lo and beta * g ** (1 - sigma) < 0.999)
+    ss = steady_state(e_hi, e_lo, beta, g, sigma, split=split)
+    assume(ss.exists)
+    assert abs(ss.R - g) < 1e-12 * g
+    ref = steady_state(e_hi, e_lo, beta, g, sigma, split=0.5)
+    assert ss.c_hi == ref.c_hi and ss.c_lo == ref.c_lo
+    # each type's repaying plan at q g = 1 gives the same consumption whatever its limit (W = e_hi + e_lo)
+    for phi in (ss.phi_odd, ss.phi_even):
+        plan = repaying_plan(e_hi, e_lo, beta, 1.0, 1.0, phi, g, sigma)
+        assert abs(plan.c_hi - ss.c_hi) < 1e-12 and abs(plan.c_lo - ss.c_lo) < 1e-12
+    # asset-market clearing: each low agent holds the other's debt (10)
+    a_o = repaying_plan(e_hi, e_lo, beta, 1.0, 1.0, ss.phi_odd, g, sigma).a
+    assert abs(a_o + ss.phi_even) < 1e-12
+
+
+@given(e_hi=st.floats(1.1, 2.0), e_lo=st.floats(0.3, 1.0), beta=st.floats(0.5, 0.98),
+       pi=st.floats(0.0, 0.9), sigma=st.floats(0.5, 4.0), g=st.floats(0.98, 1.04))
+@settings(max_examples=40)
+def test_two_state_R_equals_g_and_hl_aj_ordering(e_hi, e_lo, beta, pi, sigma, g):
+    assume(e_hi > e_lo and beta * g ** (1 - sigma) < 0.99)
+    hl = two_state_markov(e_hi, e_lo, beta, pi, sigma, g, "exclusion")
+    aj = two_state_markov(e_hi, e_lo, beta, pi, sigma, g, "autarky", low_limit=False)
+    bh = beta * g ** (1 - sigma)
+    assume(hl.exists)
+    assert abs(hl.R - g) < 1e-12 * g and abs(hl.q_stay + hl.q_switch - 1) < 1e-12
+    # HL consumption satisfies the AJ participation constraint, so AJ shares at least as much risk
+    Y = e_hi + e_lo
+    tol = 1e-9  # root finding in c (xtol 1e-14) and rounding
+    assert Y / 2 - tol <= aj.c_hi <= hl.c_hi + tol and hl.c_hi < e_hi
+    R_fb = g / (bh * pi + bh * (1 - pi))
+    assert g - tol <= aj.R <= R_fb + tol
+    assert aj.R >= hl.R - tol
+
+
+# ---------------------------------------------------------------------------------------------
+# stochastic HL, household solver, limit iteration (notes T12-T15)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_two_state_reference_table():
+    hl = two_state_markov(1.5, 0.5, 0.9, 0.3)
+    assert abs(hl.c_hi - 1.073529) < 5e-7 and abs(-hl.total_debt + 0.584206) < 5e-7
+    aj = two_state_markov(1.5, 0.5, 0.9, 0.3, punishment="autarky", low_limit=False)
+    assert aj.first_best and abs(aj.phi[0] + 0.367647) < 5e-7
+    for args, ch, R, phiH in (((1.3, 0.7, 0.7, 0.0), 1.049107, 1.29483, -0.141563),
+                              ((1.5, 0.5, 0.7, 0.5), 1.080496, 1.31358, -0.395281)):
+        aj = two_state_markov(*args, punishment="autarky", low_limit=False)
+        assert abs(aj.c_hi - ch) < 5e-7 and abs(aj.R - R) < 5e-6 and abs(aj.phi[0] - phiH) < 5e-7
+
+
+@pytest.mark.parametrize("pi,sigma", [(0.3, 1.0), (0.0, 1.0), (0.5, 2.0)])
+def test_theorem_1_and_proposition_3_two_state(pi, sigma):
+    hl = two_state_markov(1.5, 0.5, 0.9, pi, sigma=sigma)
+    sol = solve_household(hl.P, hl.Q, hl.y, hl.phi, hl.beta_hat, sigma, n=500)
+    dft = solve_household(hl.P, hl.Q, hl.y, np.zeros(2), hl.beta_hat, sigma, n=500)
+    assert sol.converged and sol.overflow < 0 and dft.overflow < 0
+    for s in range(2):
+        # grid and interpolation error of the two solutions (n = 500): notes use 5e-5
+        assert abs(value_at(sol, s, hl.phi[s]) - value_at(dft, s, 0.0)) < 5e-5
+        a = np.linspace(hl.phi[s], 3.0, 60)
+        assert np.max(np.abs(value_at(sol, s, a) - value_at(dft, s, a - hl.phi[s]))) < 5e-5
+    i = int(np.argmin(np.abs(sol.grid[0] - hl.phi[0])))
+    assert abs(sol.c[0, i] - hl.c_hi) < 1e-6
+    assert abs(sol.a_next[0, 0, i] - hl.phi[0]) < 1e-6 and abs(sol.a_next[0, 1, i] + hl.phi[0]) < 1e-6
+
+
+def _random_chain(seed=1):
+    rng = np.random.default_rng(seed)
+    P = rng.uniform(0.2, 1.0, (3, 3))
+    P /= P.sum(1, keepdims=True)
+    y = np.array([1.4, 1.0, 0.6])
+    m = rng.uniform(0.7, 1.4, 3)
+    Q = P * m[None, :] / m[:, None]
+    rho, _ = perron(Q)
+    return P, Q / rho, y
+
+
+def test_theorem_1_three_states():
+    P, Q, y = _random_chain()
+    rho, v = perron(Q)
+    assert abs(rho - 1) < 1e-12
+    dft = solve_household(P, Q, y, np.zeros(3), 0.9, n=500)
+    d0 = np.array([value_at(dft, s, 0.0) for s in range(3)])
+    for scale in (0.3, 0.6):
+        phi = -scale * v / v.max()
+        assert np.max(np.abs(er_residual_markov(Q, phi))) < 1e-12
+        sol = solve_household(P, Q, y, phi, 0.9, n=500)
+        gap = np.array([value_at(sol, s, phi[s]) for s in range(3)]) - d0
+        assert np.max(np.abs(gap)) < 1e-4  # grid error (notes: 1e-4)
+    phi = np.full(3, -0.3)
+    res = er_residual_markov(Q, phi)
+    sol = solve_household(P, Q, y, phi, 0.9, n=500)
+    gap = np.array([value_at(sol, s, phi[s]) for s in range(3)]) - d0
+    assert np.max(np.abs(gap)) > 1e-2
+    assert gap[np.argmin(res)] < -1e-2  # the state that cannot roll its debt over defaults
+
+
+def test_numpy_twin_matches_kernel():
+    P, Q, y = _random_chain()
+    _, v = perron(Q)
+    phi = -0.3 * v / v.max()
+    sol = solve_household(P, Q, y, phi, 0.9, n=200)
+    C1, it1, _ = time_iteration_kernel(sol.grid, P, Q, y, phi, 0.9, 1.0, 1e-10, 5000)
+    C2, it2, _ = time_iteration_numpy(sol.grid, P, Q, y, phi, 0.9, 1.0, 1e-10, 5000)
+    # Newton vs 80-step bisection of the same piecewise-linear equation: both to ~1e-14
+    assert np.max(np.abs(C1 - C2)) < 1e-9
+
+
+def test_bulow_rogoff_and_aj_iteration():
+    aj = two_state_markov(1.3, 0.7, 0.7, 0.0, punishment="autarky", low_limit=False)
+    br = debt_limit_iteration(aj.P, aj.Q, aj.y, aj.beta_hat, punishment="exclusion", max_iter=20)
+    assert br.converged and np.max(np.abs(br.phi)) < 1e-6
+    it = debt_limit_iteration(aj.P, aj.Q, aj.y, aj.beta_hat, punishment="autarky")
+    assert it.converged and abs(it.phi[0] - aj.phi[0]) < 1e-4  # grid error of the value functions
+    hl = two_state_markov(1.5, 0.5, 0.9, 0.3)
+    for s in (0.5, 1.0, 2.0):
+        one = debt_limit_iteration(hl.P, hl.Q, hl.y, hl.beta_hat, phi0=s * hl.phi, max_steps=1)
+        assert np.max(np.abs(one.phi - s * hl.phi)) < 1e-5
+
+
+def test_figures_2_and_3_values():
+    S = 14
+    y = np.array([1.5, 0.5] * (S // 2))
+    phi = np.where(np.arange(S) <= 10, -0.2, -0.3)
+    f2 = pv_argument(np.ones(S), y, phi, 0.9, "expanding", t_prime=10)
+    assert abs(f2.V - 0.04618) < 5e-6 and abs(f2.D0 - 0.01386) < 5e-6  # notes §5, 5 decimals
+    f3 = pv_argument([1.0, 1.0], [1.5, 0.5], [-0.2, -0.2], 0.9, "ER")
+    assert abs(f3.V - f3.D0) < 1e-8
+    assert np.max(np.abs(f3.C - f3.B - f3.A[0])) < 1e-8
+
+
+def test_validation_errors():
+    with pytest.raises(ValueError, match="beta"):
+        steady_state(1.5, 0.5, 1.2)
+    with pytest.raises(ValueError, match="e_hi"):
+        steady_state(0.4, 0.5, 0.9)
+    with pytest.raises(ValueError, match="split"):
+        steady_state(1.5, 0.5, 0.9, split=1.5)
+    with pytest.raises(ValueError, match="punishment"):
+        two_state_markov(1.5, 0.5, 0.9, 0.3, punishment="prison")
+    with pytest.raises(ValueError, match="persistence"):
+        two_state_markov(1.5, 0.5, 0.9, 1.0)
+    with pytest.raises(ValueError, match="phi"):
+        solve_household(np.eye(2), np.eye(2), [1, 1], [0.1, 0], 0.9)
+    with pytest.raises(ValueError, match="natural limits"):
+        debt_limit_iteration(np.array([[0.5, 0.5], [0.5, 0.5]]), np.full((2, 2), 0.5), [1.5, 0.5], 0.9)
+    assert math.isnan(steady_state(1.2, 0.8, 0.6).euler_slack)
+
+
+def test_bisect_and_its_errors():
+    from commitment.self_enforcing_debt.example import bisect
+
+    assert abs(bisect(lambda x: x ** 3 - 2.0, 0.0, 2.0) - 2.0 ** (1 / 3)) < 1e-13  # xtol 1e-14 (1 + |x|)
+    with pytest.raises(ValueError, match="opposite signs"):
+        bisect(lambda x: x * x + 1.0, -1.0, 1.0)
+
+
+def test_bulow_rogoff_unravelling_near_R_equals_g():
+    # the paper's example (pi = 0) at prices scaled by 1 - delta: R > g, limits shrink to zero; the
+    # first iterate puts a limit below the zero-consumption level, which the grid must handle
+    hl = two_state_markov(1.5, 0.5, 0.9, 0.0)
+    it = debt_limit_iteration(hl.P, 0.95 * hl.Q, hl.y, hl.beta_hat, max_steps=8)
+    cap = -it.history[:, 0]
+    assert np.all(np.diff(cap) < 0) and cap[-1] < 0.02 * cap[1]
+
+
+def test_solver_reports_grid_truncation():
+    # stay claims far cheaper than beta P: wealth runs off the top of the grid; the solution must say so
+    hl = two_state_markov(1.5, 0.5, 0.9, 0.3)
+    sol = solve_household(hl.P, 0.5 * hl.Q, hl.y, np.zeros(2), hl.beta_hat, n=100)
+    assert sol.overflow > 0
+    ok = solve_household(hl.P, hl.Q, hl.y, hl.phi, hl.beta_hat, n=100)
+    assert ok.overflow < 0
