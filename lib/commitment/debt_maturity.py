@@ -1,0 +1,1054 @@
+r"""Equilibrium default and debt maturity: Aguiar, Amador, Hopenhayn and Werning (2019), "Take the
+Short Route".
+
+The module solves the paper's stationary perpetuity economy (Section 6): a small open economy with a
+constant endowment ``y``, log utility, a one-period bond and a perpetuity paying ``l`` every period,
+risk-neutral lenders discounting at ``R``, and an i.i.d. value of default
+``v^D = log(tau * y) / (1 - beta)`` with ``tau ~ U[tau_lo, tau_hi]``.
+
+Proposition 1 of the paper says that every Markov competitive equilibrium solves a planning problem
+over the value ``v`` promised to the government. Its value function ``B*(v, l)`` -- the largest
+one-period debt consistent with delivering ``v`` given the legacy perpetuity ``l`` -- solves the
+Bellman equation (the recursive form of (9)-(10), with (12) holding as an equality)
+
+    B*(v, l) = max_{v' >= vD_lo} { y - l - C(v - beta G(v')) + F(v') B*(v', l) / R },
+
+with ``C = exp`` the inverse of log utility, ``F`` the c.d.f. of ``v^D`` and ``G(x) = E max{x, v^D}``.
+Everything else in the paper (bond prices, yield curves, the losses from trading long bonds, the
+restructuring surplus, equilibrium paths) is post-processing of ``B*``.
+
+Solver (:func:`solve_planner`): policy iteration on a grid in ``v`` whose node set contains the top
+of the default-value support exactly (``B*`` has a kink there); the maximisation over ``v'`` first
+finds the best grid node for every state at once with the upper envelope of lines (the objective is
+affine in ``x = exp(v)`` for each node ``v'``), then refines it by safeguarded Newton steps on the
+first-order condition, using a cubic Hermite interpolant of ``B*`` whose slopes come from the envelope
+condition ``B*_v = -1/u'(c) = -c``. Policy evaluation (Howard) iterates the interpolated Bellman
+equation with the policy fixed.
+
+Beyond the stationary planner: prices and paths (:func:`value_of_debt`, :func:`one_period_price`,
+:func:`simulate_path`, :func:`yield_curve`, :func:`perpetuity_price`), Proposition 3's residuals
+(:func:`euler_residuals`), the cost of trading long bonds (:func:`trade_loss`), the restructuring
+surplus (:func:`restructuring`), the non-stationary planner for a general legacy profile
+(:func:`solve_profile`) and the government's own problem in debt space with the Eaton-Gersovitz price
+iteration (:func:`sovereign_best_response`, :func:`eaton_gersovitz`).
+
+All kernels are ``@njit(cache=True)``; the NumPy twin of the Bellman operator lives in the tests
+(``tests/test_debt_maturity_twin.py``) and is the baseline of ``benchmarks/bench_debt_maturity.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "DebtMaturityModel",
+    "create_model",
+    "default_bounds",
+    "repay_cdf",
+    "repay_pdf",
+    "expected_max",
+    "bellman_operator",
+    "PlannerSolution",
+    "solve_planner",
+    "solve_map",
+    "debt_capacity",
+    "debt_capacity_slope",
+    "value_of_debt",
+    "policy_at",
+    "one_period_price",
+    "Path",
+    "simulate_path",
+    "zero_coupon_prices",
+    "yield_curve",
+    "forward_rates",
+    "perpetuity_price",
+    "euler_residuals",
+    "trade_loss",
+    "restructuring",
+    "steady_state_interior",
+    "boundary_threshold",
+    "ProfileSolution",
+    "solve_profile",
+    "profile_discounts",
+    "profile_debt_capacity",
+    "SovereignSolution",
+    "sovereign_best_response",
+    "eaton_gersovitz",
+]
+
+
+
+# ----------------------------------------------------------------------------------------- model
+
+
+class DebtMaturityModel(NamedTuple):
+    """Parameters of the stationary perpetuity economy of Section 6 and the solver's ``v``-grid.
+
+    ``v`` runs from ``vD_lo`` (the lowest value of default) with spacing ``h`` chosen so that the node
+    ``v[i_hi]`` is exactly ``vD_hi``, the top of the default-value support, and continues with the same
+    spacing up to about ``vD_hi + pad * (vD_hi - vD_lo)`` (Lemma 2: the planner never promises more
+    than ``max{v, vD_hi}``, so the grid needs only modest room above ``vD_hi``).
+    """
+
+    y: float
+    R: float
+    beta: float
+    tau_lo: float
+    tau_hi: float
+    N: int
+    pad: float
+    vD_lo: float
+    vD_hi: float
+    i_hi: int
+    h: float
+    v: np.ndarray
+    F_nodes: np.ndarray
+    G_nodes: np.ndarray
+    A_nodes: np.ndarray  # exp(-beta G) at the nodes: consumption per unit of exp(v) when promising v_j
+
+
+def create_model(y=2.0, R=1.05, beta=None, tau_lo=0.2, tau_hi=0.9, N=800, pad=0.07, align_kink=True):
+    """The perpetuity economy of Section 6: log utility, ``v^D = log(tau y)/(1-beta)``, ``tau ~ U[tau_lo, tau_hi]``.
+
+    ``beta`` defaults to ``1/R`` (Figure 2); the paper's Figures 3-4 use ``beta = 0.9/R``. ``N`` is the
+    number of grid nodes in ``v``; ``pad`` the room above ``vD_hi`` as a share of the support width.
+    With the default 0.07 the states with b >= 0 are all on the grid for beta R = 1; for beta R = 0.9
+    the smallest representable debt is B*(v_max, l) (2.5 at l = 0, below 0 for l >= 0.15). A larger pad
+    adds more creditor states (b < 0), where policy iteration converges slowly or cycles. ``align_kink=False`` spaces the grid uniformly from ``vD_lo`` to
+    the top without a node at ``vD_hi`` (only to show why the node matters). Raises ``ValueError``
+    naming the parameter and its admissible range.
+    """
+    y, R = float(y), float(R)
+    if not (math.isfinite(y) and y > 0):
+        raise ValueError(f"y must be > 0 (endowment), got {y!r}")
+    if not (math.isfinite(R) and R > 1):
+        raise ValueError(f"R must be > 1 (gross interest rate), got {R!r}")
+    beta = 1.0 / R if beta is None else float(beta)
+    if not (math.isfinite(beta) and beta > 0 and beta * R <= 1 + 1e-12):
+        raise ValueError(f"beta must satisfy 0 < beta*R <= 1 (here R = {R}), got beta = {beta!r}")
+    tau_lo, tau_hi = float(tau_lo), float(tau_hi)
+    if not (0 < tau_lo < tau_hi < 1):
+        raise ValueError(f"tau_lo, tau_hi must satisfy 0 < tau_lo < tau_hi < 1, got {tau_lo!r}, {tau_hi!r}")
+    if int(N) != N or N < 50:
+        raise ValueError(f"N must be an integer >= 50 (grid nodes), got {N!r}")
+    pad = float(pad)
+    if not (0.01 <= pad <= 0.5):
+        raise ValueError(f"pad must be in [0.01, 0.5] (grid room above the default support), got {pad!r}")
+    N = int(N)
+    vD_lo = math.log(tau_lo * y) / (1 - beta)
+    vD_hi = math.log(tau_hi * y) / (1 - beta)
+    if align_kink:
+        n1 = int(round((N - 1) / (1 + pad))) + 1  # nodes on [vD_lo, vD_hi]
+        h = (vD_hi - vD_lo) / (n1 - 1)
+        v = vD_lo + h * np.arange(N, dtype=float)
+        v[n1 - 1] = vD_hi  # kink node exactly
+        i_hi = n1 - 1
+    else:
+        h = (vD_hi - vD_lo) * (1 + pad) / (N - 1.5)  # vD_hi half-way between two nodes
+        v = vD_lo + h * np.arange(N, dtype=float)
+        i_hi = int(np.searchsorted(v, vD_hi))  # first node above the kink; cell i_hi - 1 straddles it
+    F_nodes = repay_cdf(v, beta, y, tau_lo, tau_hi)
+    G_nodes = expected_max(v, beta, y, tau_lo, tau_hi)
+    return DebtMaturityModel(y, R, beta, tau_lo, tau_hi, N, pad, vD_lo, vD_hi, i_hi, h, v, F_nodes, G_nodes,
+                             np.exp(-beta * G_nodes))
+
+
+def default_bounds(model):
+    """``(vD_lo, vD_hi)``: the support of the value of default, ``log(tau y)/(1-beta)`` at ``tau_lo, tau_hi``."""
+    return model.vD_lo, model.vD_hi
+
+
+# ------------------------------------------------------------------- distribution of v^D (closed forms)
+
+
+@njit(cache=True)
+def _tau(v, beta, y, tlo, thi):
+    t = math.exp((1.0 - beta) * v) / y
+    return min(max(t, tlo), thi)
+
+
+@njit(cache=True)
+def _F(v, beta, y, tlo, thi):
+    return (_tau(v, beta, y, tlo, thi) - tlo) / (thi - tlo)
+
+
+@njit(cache=True)
+def _f(v, beta, y, tlo, thi):
+    t = math.exp((1.0 - beta) * v) / y
+    if t <= tlo or t >= thi:
+        return 0.0
+    return (1.0 - beta) * t / (thi - tlo)
+
+
+@njit(cache=True)
+def _phi(t, y):
+    return t * math.log(t * y) - t
+
+
+@njit(cache=True)
+def _G(v, beta, y, tlo, thi):
+    t = _tau(v, beta, y, tlo, thi)
+    return (t - tlo) / (thi - tlo) * v + (_phi(thi, y) - _phi(t, y)) / ((1.0 - beta) * (thi - tlo))
+
+
+@njit(cache=True)
+def _vec(fun_id, v, beta, y, tlo, thi):
+    out = np.empty(v.shape[0])
+    for i in range(v.shape[0]):
+        if fun_id == 0:
+            out[i] = _F(v[i], beta, y, tlo, thi)
+        elif fun_id == 1:
+            out[i] = _f(v[i], beta, y, tlo, thi)
+        else:
+            out[i] = _G(v[i], beta, y, tlo, thi)
+    return out
+
+
+def _apply(fun_id, v, beta, y, tlo, thi):
+    arr = np.atleast_1d(np.asarray(v, dtype=float))
+    out = _vec(fun_id, arr.ravel(), float(beta), float(y), float(tlo), float(thi)).reshape(arr.shape)
+    return out if np.ndim(v) else float(out[0])
+
+
+def repay_cdf(v, beta, y, tau_lo, tau_hi):
+    """``F(v) = Pr(v^D <= v)``: the probability of repaying at promised value ``v`` (linear in ``exp((1-beta)v)``)."""
+    return _apply(0, v, beta, y, tau_lo, tau_hi)
+
+
+def repay_pdf(v, beta, y, tau_lo, tau_hi):
+    """``f(v) = F'(v)`` inside the support, 0 outside (it jumps to 0 at ``vD_hi``)."""
+    return _apply(1, v, beta, y, tau_lo, tau_hi)
+
+
+def expected_max(v, beta, y, tau_lo, tau_hi):
+    """``G(v) = E max{v, v^D}`` in closed form (the continuation value in (6)); ``G' = F``."""
+    return _apply(2, v, beta, y, tau_lo, tau_hi)
+
+
+# --------------------------------------------------------------------------- Bellman kernels
+
+
+@njit(cache=True)
+def _hermite_at(v, h, B, D, x):
+    """Cubic Hermite interpolant of (B, D) on the (almost) uniform grid v at x; returns value and slope."""
+    n = v.shape[0]
+    k = int((x - v[0]) / h)
+    if k < 0:
+        k = 0
+    if k > n - 2:
+        k = n - 2
+    while k > 0 and x < v[k]:
+        k -= 1
+    while k < n - 2 and x >= v[k + 1]:
+        k += 1
+    hk = v[k + 1] - v[k]
+    t = (x - v[k]) / hk
+    t2 = t * t
+    t3 = t2 * t
+    val = ((2 * t3 - 3 * t2 + 1) * B[k] + (t3 - 2 * t2 + t) * hk * D[k]
+           + (-2 * t3 + 3 * t2) * B[k + 1] + (t3 - t2) * hk * D[k + 1])
+    der = ((6 * t2 - 6 * t) * (B[k] - B[k + 1]) / hk + (3 * t2 - 4 * t + 1) * D[k]
+           + (3 * t2 - 2 * t) * D[k + 1])
+    return val, der
+
+
+@njit(cache=True)
+def _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside):
+    """Objective y - l - x exp(-beta G(p)) + F(p) H(p)/R and its first two derivatives in p.
+
+    ``p`` lies in the grid cell [v_k, v_{k+1}]; H is the cubic Hermite interpolant of (B, D) on that
+    cell; ``inside`` says whether the cell lies inside the default support [vD_lo, vD_hi] (there
+    F, f and G are smooth; above it F = 1, f = 0, G(p) = p). Uses G' = F and f' = (1 - beta) f.
+    """
+    hk = v[k + 1] - v[k]
+    t = (p - v[k]) / hk
+    t2 = t * t
+    t3 = t2 * t
+    H = ((2 * t3 - 3 * t2 + 1) * B[k] + (t3 - 2 * t2 + t) * hk * D[k]
+         + (-2 * t3 + 3 * t2) * B[k + 1] + (t3 - t2) * hk * D[k + 1])
+    H1 = ((6 * t2 - 6 * t) * (B[k] - B[k + 1]) / hk + (3 * t2 - 4 * t + 1) * D[k]
+          + (3 * t2 - 2 * t) * D[k + 1])
+    H2 = ((12 * t - 6) * (B[k] - B[k + 1]) / hk + (6 * t - 4) * D[k] + (6 * t - 2) * D[k + 1]) / hk
+    w = 1.0 - beta
+    tau = math.exp(w * p) / y
+    if inside and tau < thi:  # (a cell straddles vD_hi only on a grid without a node there)
+        dt = thi - tlo
+        F = (tau - tlo) / dt
+        f = w * tau / dt
+        f1 = w * f
+        G = F * p + ((thi * (math.log(thi * y) - 1.0)) - tau * (w * p - 1.0)) / (w * dt)
+    else:
+        F = 1.0
+        f = 0.0
+        f1 = 0.0
+        G = p
+    e = x * math.exp(-beta * G)
+    obj = yl - e + F * H / R
+    d1 = beta * F * e + (f * H + F * H1) / R
+    d2 = beta * e * (f - beta * F * F) + (f1 * H + 2.0 * f * H1 + F * H2) / R
+    return obj, d1, d2, e
+
+
+@njit(cache=True)
+def _node_eval(j, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside):
+    """Objective and its one-sided derivative at the node v_j, from the side of a cell that is inside
+    the default support (``inside``) or above it; uses the precomputed exp(-beta G_j) and F_j.
+    At the node v_j = vD_hi the density is f_bar from the left and 0 from the right."""
+    F = F_nodes[j]
+    e = x * a_nodes[j]
+    below_top = v[j] <= math.log(thi * y) / (1.0 - beta)
+    f = (1.0 - beta) * (tlo + F * (thi - tlo)) / (thi - tlo) if (inside and below_top) else 0.0
+    return yl - e + F * B[j] / R, beta * F * e + (f * B[j] + F * D[j]) / R, e
+
+
+@njit(cache=True)
+def _cell_max(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside):
+    """Maximise the objective on the cell [v_k, v_{k+1}]: if the derivative falls from positive to
+    negative across the cell, safeguarded Newton on the first-order condition (false position or
+    bisection when Newton leaves the bracket or meets convexity); otherwise the better end.
+    Returns (maximiser, maximum, x exp(-beta G(maximiser))) -- the last is consumption."""
+    a = v[k]
+    b = v[k + 1]
+    fa, da, ea = _node_eval(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside)
+    fb, db, eb = _node_eval(k + 1, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside)
+    if da <= 0.0 and db <= 0.0:
+        return a, fa, ea
+    if da >= 0.0 and db >= 0.0:
+        return b, fb, eb
+    if da < 0.0:  # derivative rises through the cell: interior minimum, ends are the candidates
+        return (a, fa, ea) if fa >= fb else (b, fb, eb)
+    p = 0.5 * (a + b)
+    for _ in range(60):
+        fp, dp, d2, ep = _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside)
+        if abs(dp) <= 1e-13 * (abs(fp) + 1.0):  # first-order condition met to rounding
+            return p, fp, ep
+        if dp > 0.0:
+            a = p
+            da = dp
+        else:
+            b = p
+            db = dp
+        q = p - dp / d2 if d2 < 0.0 else a - da * (b - a) / (db - da)  # Newton, else false position
+        if not (a < q < b):
+            q = a - da * (b - a) / (db - da)
+            if not (a < q < b):
+                q = 0.5 * (a + b)
+        if abs(q - p) <= 1e-13 * (1.0 + abs(p)):
+            p = q
+            break
+        p = q
+    fp, _, _, ep = _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside)
+    return p, fp, ep
+
+
+@njit(cache=True)
+def _upper_hull(a, bb, hull):
+    """Indices of the lines bb_j - a_j x (a strictly decreasing in j) on the upper envelope, left to right."""
+    m = 0
+    for j in range(a.shape[0]):
+        while m >= 2:
+            j1 = hull[m - 2]
+            j2 = hull[m - 1]
+            # j2 is useless if the crossing of j1 and j is left of the crossing of j1 and j2
+            if (bb[j1] - bb[j]) * (a[j1] - a[j2]) <= (bb[j1] - bb[j2]) * (a[j1] - a[j]):
+                m -= 1
+            else:
+                break
+        hull[m] = j
+        m += 1
+    return m
+
+
+@njit(cache=True)
+def _improve(v, h, B, D, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, refine, TB, c, vn):
+    """One application of the Bellman operator: for each grid state v_i, the best promise v'.
+
+    Global step: best grid node j for every state at once, from the upper envelope of the lines
+    F_j B_j / R - x exp(-beta G_j) in x = exp(v_i) (x increases with i, so one pass suffices).
+    Refinement (``refine``): the one-sided derivatives at v_j say on which neighbouring cell the
+    objective rises; the maximum there is found by safeguarded Newton (:func:`_cell_max`).
+    Writes T B into TB, consumption into c, the policy into vn.
+    """
+    n = v.shape[0]
+    a = np.empty(n)
+    bb = np.empty(n)
+    for j in range(n):
+        a[j] = A_nodes[j]
+        bb[j] = F_nodes[j] * B[j] / R
+    hull = np.empty(n, dtype=np.int64)
+    m = _upper_hull(a, bb, hull)
+    ptr = 0
+    for i in range(n):
+        x = math.exp(v[i])
+        while ptr + 1 < m and bb[hull[ptr + 1]] - a[hull[ptr + 1]] * x >= bb[hull[ptr]] - a[hull[ptr]] * x:
+            ptr += 1
+        j = hull[ptr]
+        best_v = v[j]
+        best = yl - a[j] * x + bb[j]
+        best_e = a[j] * x
+        if refine:
+            if j < n - 1:
+                _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+                if dr > 0.0:
+                    p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+                    if fp > best:
+                        best, best_v, best_e = fp, p, ep
+            if j > 0:
+                _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+                if dl < 0.0:
+                    p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+                    if fp > best:
+                        best, best_v, best_e = fp, p, ep
+        TB[i] = best
+        vn[i] = best_v
+        c[i] = best_e
+
+
+@njit(cache=True)
+def _evaluate(v, h, B, c, vn, yl, beta, R, y, tlo, thi, tol, max_sweeps):
+    """Howard policy evaluation: iterate B_i = y - l - c_i + F(v'_i) B^(v'_i)/R with slopes D = -c fixed."""
+    n = v.shape[0]
+    idx = np.empty(n, dtype=np.int64)
+    w00 = np.empty(n)
+    w01 = np.empty(n)
+    w10 = np.empty(n)
+    w11 = np.empty(n)
+    Fp = np.empty(n)
+    for i in range(n):
+        x = vn[i]
+        k = int((x - v[0]) / h)
+        k = min(max(k, 0), n - 2)
+        while k > 0 and x < v[k]:
+            k -= 1
+        while k < n - 2 and x >= v[k + 1]:
+            k += 1
+        hk = v[k + 1] - v[k]
+        t = (x - v[k]) / hk
+        t2 = t * t
+        t3 = t2 * t
+        Fp[i] = _F(x, beta, y, tlo, thi) / R
+        idx[i] = k
+        w00[i] = (2 * t3 - 3 * t2 + 1) * Fp[i]
+        w01[i] = (-2 * t3 + 3 * t2) * Fp[i]
+        w10[i] = (t3 - 2 * t2 + t) * hk * Fp[i]
+        w11[i] = (t3 - t2) * hk * Fp[i]
+    const = np.empty(n)
+    for i in range(n):
+        k = idx[i]
+        const[i] = yl - c[i] - w10[i] * c[k] - w11[i] * c[k + 1]
+    Bn = B.copy()
+    sweeps = 0
+    for s in range(max_sweeps):
+        diff = 0.0
+        for i in range(n):
+            k = idx[i]
+            new = const[i] + w00[i] * B[k] + w01[i] * B[k + 1]
+            d = abs(new - B[i])
+            if d > diff:
+                diff = d
+            Bn[i] = new
+        for i in range(n):
+            B[i] = Bn[i]
+        sweeps = s + 1
+        if diff < tol:
+            break
+    return sweeps
+
+
+@njit(cache=True)
+def _solve(v, h, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, B, c, vn, tol, max_iter, refine, patience):
+    """Policy iteration for B*(., l); B, c, vn hold the initial guess on entry and the solution on exit.
+
+    Stops when sup|T B - B| < tol over all states, or -- after ``patience`` steps -- over the states
+    with B >= 0 (with beta R = 1 the iteration can cycle at the 1e-4 level at states with b < 0, where
+    the planner induces default on a creditor government; states with b >= 0 never lead there).
+    Returns (iterations, residual over all states, residual over states with B >= 0, Howard sweeps).
+    """
+    n = v.shape[0]
+    TB = np.empty(n)
+    c1 = np.empty(n)
+    vn1 = np.empty(n)
+    D = np.empty(n)
+    resid = np.inf
+    resid_pos = np.inf
+    sweeps = 0
+    it = 0
+    for it in range(1, max_iter + 1):
+        for i in range(n):
+            D[i] = -c[i]
+        _improve(v, h, B, D, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, refine, TB, c1, vn1)
+        resid = 0.0
+        resid_pos = 0.0
+        for i in range(n):
+            d = abs(TB[i] - B[i])
+            if d > resid:
+                resid = d
+            if TB[i] >= 0.0 and d > resid_pos:
+                resid_pos = d
+        for i in range(n):
+            B[i] = TB[i]
+            c[i] = c1[i]
+            vn[i] = vn1[i]
+        if resid < tol or (it >= patience and resid_pos < tol):
+            break
+        sweeps += _evaluate(v, h, B, c, vn, yl, beta, R, y, tlo, thi, 0.1 * tol, 5000)
+    return it, resid, resid_pos, sweeps
+
+
+def _initial_guess(model, l):
+    """Policy 'default for sure next period' (v' = vD_lo), a feasible plan: c = exp(v - beta E v^D)."""
+    c = np.exp(model.v - model.beta * model.G_nodes[0])
+    B = (model.y - l) - c
+    vn = np.full(model.N, model.v[0])
+    return B, c, vn
+
+
+def bellman_operator(model, l, B, D, refine=True):
+    """One application of the planner's Bellman operator at perpetuity coupon ``l``.
+
+    ``B`` and ``D`` are values and slopes of ``B*(., l)`` on ``model.v``. Returns ``(TB, c, v_next)``:
+    the maximised right-hand side, consumption ``C(v - beta G(v'))`` and the maximising promise ``v'``.
+    With ``refine=False`` the maximisation is over grid nodes only (pure grid search).
+    """
+    n = model.N
+    TB, c, vn = np.empty(n), np.empty(n), np.empty(n)
+    _improve(model.v, model.h, np.ascontiguousarray(B, dtype=float), np.ascontiguousarray(D, dtype=float),
+             model.F_nodes, model.A_nodes, model.i_hi, model.y - l, model.beta, model.R, model.y, model.tau_lo,
+             model.tau_hi, bool(refine), TB, c, vn)
+    return TB, c, vn
+
+
+# ---------------------------------------------------------------------------- planner solution
+
+
+class PlannerSolution(NamedTuple):
+    """Solution of the stationary planner's problem at perpetuity coupon ``l`` (Section 6).
+
+    ``B[i] = B*(v[i], l)``: the largest one-period debt consistent with promising ``v[i]``;
+    ``c[i]`` consumption and ``v_next[i]`` the promise for next period; ``F_next = F(v_next)`` the
+    probability of repaying next period; ``residual`` is ``sup|T B - B|`` at the last step over all
+    states and ``residual_b_nonneg`` over the states with ``B >= 0`` (the region of the paper's
+    figures); ``converged`` means the latter is below the tolerance.
+    """
+
+    model: DebtMaturityModel
+    l: float
+    v: np.ndarray
+    B: np.ndarray
+    c: np.ndarray
+    v_next: np.ndarray
+    F_next: np.ndarray
+    converged: bool
+    iterations: int
+    residual: float
+    residual_b_nonneg: float
+    howard_sweeps: int
+
+    @property
+    def b_max(self):
+        """Largest sustainable one-period debt ``B*(vD_lo, l)`` (beyond it default is certain)."""
+        return float(self.B[0])
+
+    @property
+    def D(self):
+        """Slopes ``B*_v = -1/u'(c) = -c`` (envelope condition), used by the Hermite interpolant."""
+        return -self.c
+
+
+def solve_planner(model, l, *, tol=1e-9, max_iter=200, refine=True, initial=None, strict=True):
+    """Solve ``B*(v, l)`` for the perpetuity coupon ``l`` by policy iteration (see the module docstring).
+
+    ``initial`` may be a previous :class:`PlannerSolution` (warm start, e.g. a neighbouring ``l``).
+    Stops when the Bellman residual ``sup|T B - B|`` is below ``tol`` at all states, or after 40 steps
+    at the states with ``B >= 0`` (see :class:`PlannerSolution`). Raises ``RuntimeError`` if that has
+    not happened after ``max_iter`` improvement steps, unless ``strict=False`` (then ``converged`` is
+    False in the result).
+    """
+    l = float(l)
+    if not math.isfinite(l) or l >= model.y:
+        raise ValueError(f"l must be finite and below y = {model.y} (perpetuity coupon), got {l!r}")
+    if initial is None:
+        B, c, vn = _initial_guess(model, l)
+    else:
+        B = initial.B.copy()
+        c, vn = initial.c.copy(), initial.v_next.copy()
+        # same allocation, different coupon: B shifts by the survival-weighted coupon sum; one cheap
+        # policy evaluation re-centres it before improving
+        _evaluate(model.v, model.h, B, c, vn, model.y - l, model.beta, model.R, model.y, model.tau_lo,
+                  model.tau_hi, 0.1 * tol, 5000)
+    it, resid, resid_pos, sweeps = _solve(model.v, model.h, model.F_nodes, model.A_nodes, model.i_hi, model.y - l,
+                                          model.beta, model.R, model.y, model.tau_lo, model.tau_hi, B, c, vn,
+                                          float(tol), int(max_iter), bool(refine), 40)
+    converged = bool(resid_pos < tol)
+    if strict and not converged:
+        raise RuntimeError(f"solve_planner(l={l}): Bellman residual {resid_pos:.3g} (states with b >= 0) > tol "
+                           f"{tol:.3g} after {it} steps")
+    Fn = _vec(0, vn, model.beta, model.y, model.tau_lo, model.tau_hi)
+    return PlannerSolution(model, l, model.v, B, c, vn, Fn, converged, int(it), float(resid), float(resid_pos),
+                           int(sweeps))
+
+
+def solve_map(model, ls, **kwargs):
+    """Solve the planner at every coupon in ``ls`` (in order), warm-starting each from the previous one."""
+    sols, prev = [], None
+    for l in ls:
+        prev = solve_planner(model, l, initial=prev, **kwargs)
+        sols.append(prev)
+    return sols
+
+
+# ------------------------------------------------------------------ post-processing kernels
+
+
+@njit(cache=True)
+def _optimize_at(vs, v, h, B, D, F_nodes, a, i_hi, yl, beta, R, y, tlo, thi):
+    """The planner's choice at an arbitrary state ``vs`` (off the grid): best node, then refinement.
+    ``a`` holds exp(-beta G) at the nodes. Returns (T B(vs), consumption, promise v')."""
+    n = v.shape[0]
+    x = math.exp(vs)
+    best = -np.inf
+    j = 0
+    for k in range(n):
+        val = yl - x * a[k] + F_nodes[k] * B[k] / R
+        if val > best:
+            best = val
+            j = k
+    best_v = v[j]
+    best_e = x * a[j]
+    if j < n - 1:
+        _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+        if dr > 0.0:
+            p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+            if fp > best:
+                best, best_v, best_e = fp, p, ep
+    if j > 0:
+        _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+        if dl < 0.0:
+            p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+            if fp > best:
+                best, best_v, best_e = fp, p, ep
+    return best, best_e, best_v
+
+
+@njit(cache=True)
+def _hermite_many(v, h, B, D, xs):
+    out = np.empty(xs.shape[0])
+    for k in range(xs.shape[0]):
+        out[k], _ = _hermite_at(v, h, B, D, xs[k])
+    return out
+
+
+@njit(cache=True)
+def _invert(v, h, B, D, b):
+    """The promise v with B^(v) = b on the decreasing Hermite interpolant (bisection + Newton)."""
+    n = v.shape[0]
+    lo = 0
+    hi = n - 1
+    while hi - lo > 1:  # B decreasing: find B[lo] >= b > B[hi]
+        mid = (lo + hi) // 2
+        if B[mid] >= b:
+            lo = mid
+        else:
+            hi = mid
+    a = v[lo]
+    c = v[hi]
+    p = 0.5 * (a + c)
+    for _ in range(100):
+        val, der = _hermite_at(v, h, B, D, p)
+        g = val - b
+        if g > 0.0:
+            a = p
+        else:
+            c = p
+        q = p - g / der if der < 0.0 else 0.5 * (a + c)
+        if not (a < q < c):
+            q = 0.5 * (a + c)
+        if abs(q - p) <= 1e-14 * (1.0 + abs(p)):
+            return q
+        p = q
+    return p
+
+
+def _args(sol):
+    m = sol.model
+    return (m.v, m.h, sol.B, sol.D, m.F_nodes, m.A_nodes, m.i_hi, m.y - sol.l, m.beta, m.R, m.y,
+            m.tau_lo, m.tau_hi)
+
+
+def debt_capacity(sol, v):
+    """``B*(v, l)`` at any promise ``v`` on the grid's range (cubic Hermite with envelope slopes)."""
+    arr = np.atleast_1d(np.asarray(v, dtype=float))
+    out = _hermite_many(sol.v, sol.model.h, sol.B, sol.D, arr.ravel()).reshape(arr.shape)
+    return out if np.ndim(v) else float(out[0])
+
+
+def debt_capacity_slope(sol, v):
+    """``B*_v(v, l)``: slope of the interpolant (equals ``-c`` at the nodes, the envelope condition)."""
+    arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+    out = np.array([_hermite_at(sol.v, sol.model.h, sol.B, sol.D, x)[1] for x in arr])
+    return out.reshape(np.shape(v)) if np.ndim(v) else float(out[0])
+
+
+def value_of_debt(sol, b):
+    """``V(b, l)``: the government's repayment value with one-period debt ``b`` (Lemma 3: the inverse of
+    ``B*(., l)``). NaN where ``b > b_max(l)`` (default is certain) or below the grid's range."""
+    arr = np.atleast_1d(np.asarray(b, dtype=float)).ravel()
+    out = np.full(arr.shape, np.nan)
+    for k, bk in enumerate(arr):
+        if sol.B[-1] <= bk <= sol.B[0]:
+            out[k] = _invert(sol.v, sol.model.h, sol.B, sol.D, bk)
+    return out.reshape(np.shape(b)) if np.ndim(b) else float(out[0])
+
+
+def policy_at(sol, v):
+    """Re-optimise the planner's choice at promise(s) ``v`` (off-grid): returns ``(c, v_next)``."""
+    arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+    c, vn = np.empty(arr.shape), np.empty(arr.shape)
+    args = _args(sol)
+    for k, x in enumerate(arr):
+        _, c[k], vn[k] = _optimize_at(x, *args)
+    if np.ndim(v):
+        return c.reshape(np.shape(v)), vn.reshape(np.shape(v))
+    return float(c[0]), float(vn[0])
+
+
+def one_period_price(sol, b_next):
+    """Equilibrium price of one-period debt ``q(b', l) = F(V(b', l))/R`` (equation (4)); 0 beyond ``b_max``."""
+    m = sol.model
+    vv = np.atleast_1d(value_of_debt(sol, b_next))
+    q = np.where(np.isnan(vv), 0.0, repay_cdf(np.nan_to_num(vv, nan=m.vD_lo), m.beta, m.y, m.tau_lo, m.tau_hi) / m.R)
+    q = np.where(np.asarray(np.atleast_1d(b_next)) < sol.B[-1], 1.0 / m.R, q)
+    return q.reshape(np.shape(b_next)) if np.ndim(b_next) else float(q[0])
+
+
+class Path(NamedTuple):
+    """An equilibrium path from ``(b_0, l)``: ``v[t]`` repayment value, ``b[t]`` one-period debt due at t,
+    ``c[t]`` consumption, ``F[t] = F(v[t+1])`` probability of repaying at t+1, ``q[t] = F[t]/R``."""
+
+    v: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+    F: np.ndarray
+    q: np.ndarray
+
+
+def simulate_path(sol, b0, T=60, *, snap=True):
+    """Equilibrium path conditional on repayment, from one-period debt ``b0`` at coupon ``sol.l``.
+
+    By Proposition 1 the state is the promise ``v_t = V(b_t, l)``; the planner's policy gives
+    ``v_{t+1}``, and the debt issued at t is ``b_{t+1} = B*(v_{t+1}, l)``. With ``beta R = 1`` the
+    no-default region is a continuum of neutrally stable rest points (Proposition 3, (15)): the
+    computed policy's tiny error there would accumulate as drift, so with ``snap=True`` a promise that
+    is riskless next period and within 1e-3 of the current one is set equal to it.
+    """
+    m = sol.model
+    v0 = value_of_debt(sol, b0)
+    if not np.isfinite(v0):
+        raise ValueError(f"b0 = {b0} is outside [B*(v_max), b_max = {sol.b_max:.4f}]: no repayment path")
+    v = np.empty(T + 1)
+    c = np.empty(T)
+    v[0] = v0
+    args = _args(sol)
+    riskless_neutral = abs(m.beta * m.R - 1.0) < 1e-12
+    for t in range(T):
+        _, c[t], vn = _optimize_at(v[t], *args)
+        if snap and riskless_neutral and vn >= m.vD_hi and v[t] >= m.vD_hi and abs(vn - v[t]) < 1e-3:
+            vn = v[t]
+            c[t] = math.exp((1.0 - m.beta) * v[t])
+        v[t + 1] = vn
+    b = debt_capacity(sol, v)
+    b[0] = b0
+    F = repay_cdf(v[1:], m.beta, m.y, m.tau_lo, m.tau_hi)
+    return Path(v, b, c, F, F / m.R)
+
+
+def zero_coupon_prices(sol, b, K):
+    """``rho_k``, k = 1..K: price of a zero-coupon bond paying 1 at t+k, after the period-t choice at
+    ``(b, l)`` (equation (5) and footnote 21): ``rho_k = prod_{i=1}^k F(V_{t+i})/R``."""
+    p = simulate_path(sol, b, T=int(K))
+    return np.cumprod(p.q)
+
+
+def yield_curve(model, l, b, maturities, *, solution=None):
+    """Zero-coupon yields ``r_k = rho_k**(-1/k) - 1`` (decimals) at maturities ``k`` for a country with
+    coupon ``l`` and one-period debt ``b``, after the period's choice (Section 6.1, Figure 4)."""
+    ks = np.atleast_1d(np.asarray(maturities, dtype=int))
+    if np.any(ks < 1):
+        raise ValueError("maturities must be integers >= 1")
+    sol = solution if solution is not None else solve_planner(model, l)
+    rho = zero_coupon_prices(sol, b, ks.max())
+    return rho[ks - 1] ** (-1.0 / ks) - 1.0
+
+
+def forward_rates(sol, b, K):
+    """One-period forward rates ``R/F(V_{t+k}) - 1``, k = 1..K, along the equilibrium path from ``b``."""
+    p = simulate_path(sol, b, T=int(K))
+    return sol.model.R / p.F - 1.0
+
+
+@njit(cache=True)
+def _perp_path(vs, v, h, B, D, F_nodes, a, i_hi, yl, beta, R, y, tlo, thi, snap):
+    P = 0.0
+    disc = 1.0
+    x = vs
+    for _ in range(100000):
+        _, _, vn = _optimize_at(x, v, h, B, D, F_nodes, a, i_hi, yl, beta, R, y, tlo, thi)
+        if snap and vn >= v[i_hi] and x >= v[i_hi] and abs(vn - x) < 1e-3:
+            vn = x
+        disc *= _F(vn, beta, y, tlo, thi) / R
+        P += disc
+        if disc < 1e-13:  # remaining terms sum to < 1e-13 R/(R-1)
+            break
+        x = vn
+    return P
+
+
+def perpetuity_price(sol, v=None):
+    """Ex-coupon price ``P(v, l) = sum_{k>=1} p_k`` of the perpetuity after the choice at promise ``v``
+    (p_k the survival-weighted discounts of Proposition 2). With ``v=None``: on the whole grid, from the
+    fixed point ``P_i = F(v'_i)/R (1 + P(v'_i))`` (linear interpolation); else along re-optimised paths."""
+    m = sol.model
+    if v is None:
+        P = np.zeros(m.N)
+        w = sol.F_next / m.R
+        for _ in range(20000):
+            Pn = w * (1.0 + np.interp(sol.v_next, m.v, P))
+            if np.max(np.abs(Pn - P)) < 1e-12:
+                P = Pn
+                break
+            P = Pn
+        return P
+    snap = abs(m.beta * m.R - 1.0) < 1e-12
+    arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
+    out = np.array([_perp_path(x, *_args(sol), snap) for x in arr])
+    return out.reshape(np.shape(v)) if np.ndim(v) else float(out[0])
+
+
+def euler_residuals(sol, mask_margin=0.05, c_floor=1e-6):
+    """Proposition 3 at the grid states: returns ``(v_next, lhs, rhs, interior)`` with
+    ``lhs = c' - beta R c`` (log utility: 1/u'(c) = c) and ``rhs = f(v')/F(v') B*(v', l)`` where
+    ``v'`` is interior, 0 where it is above the support (equation (15)). ``c'`` is re-optimised at v'.
+    ``interior`` marks states with v' in (vD_lo + margin, vD_hi - margin) and c > c_floor."""
+    m = sol.model
+    vn = sol.v_next
+    c_next, _ = policy_at(sol, vn)
+    lhs = c_next - m.beta * m.R * sol.c
+    F = repay_cdf(vn, m.beta, m.y, m.tau_lo, m.tau_hi)
+    f = repay_pdf(vn, m.beta, m.y, m.tau_lo, m.tau_hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rhs = np.where(F > 0, f / F * debt_capacity(sol, vn), np.nan)
+    interior = (vn > m.vD_lo + mask_margin) & (vn < m.vD_hi - mask_margin) & (sol.c > c_floor)
+    return vn, lhs, rhs, interior
+
+
+def trade_loss(sol_l, sol_lp, b):
+    """Loss (current consumption) from reaching next period's value with perpetuity stock ``l'`` instead
+    of passively (Section 5.2, Figure 1), at state ``(b, l)``:
+
+    ``L = F(V1)/R [B*(V1, l) - B*(V1, l') - (1 + P(V1, l'))(l' - l)]``, ``V1`` the passive continuation.
+    Returns ``(loss, V1)``; Proposition 2 says ``loss >= 0``."""
+    m = sol_l.model
+    v0 = value_of_debt(sol_l, b)
+    _, v1 = policy_at(sol_l, v0)
+    F1 = repay_cdf(v1, m.beta, m.y, m.tau_lo, m.tau_hi)
+    P1 = perpetuity_price(sol_lp, v1)
+    loss = F1 / m.R * (debt_capacity(sol_l, v1) - debt_capacity(sol_lp, v1) - (1 + P1) * (sol_lp.l - sol_l.l))
+    return float(loss), float(v1)
+
+
+def restructuring(sol_l, sol_0, b):
+    """Section 7 / Figure 5 in the perpetuity economy at ``(b, l)``: ``(m, m', S)`` with
+    ``m = b + (1 + P(V, l)) l`` the market value of all debt, ``m' = B*(V, 0)`` the one-period debt that
+    leaves the government indifferent, ``S = m' - m`` the surplus of swapping everything into one-period debt."""
+    v = value_of_debt(sol_l, b)
+    mm = b + (1 + perpetuity_price(sol_l, v)) * sol_l.l
+    mp = debt_capacity(sol_0, v)
+    return float(mm), float(mp), float(mp - mm)
+
+
+def boundary_threshold(model):
+    """``l*``: below it (beta R < 1) the steady state sits on the no-default boundary ``v = vD_hi``
+    (our derivation from (16) at the kink, log utility): ``l* = y(1-tau_hi) - (1-beta R) tau_hi y (R-1)/(R f_bar)``."""
+    fbar = (1 - model.beta) * model.tau_hi / (model.tau_hi - model.tau_lo)
+    return model.y * (1 - model.tau_hi) - (1 - model.beta * model.R) * model.tau_hi * model.y * (model.R - 1) / (model.R * fbar)
+
+
+def steady_state_interior(model, l):
+    """Interior steady state (ours, from (16) with c' = c): the root v in (vD_lo, vD_hi) of
+    ``(1 - beta R) c = (f/F)(v) (y - l - c)/(1 - F(v)/R)``, ``c = exp(v - beta G(v))``; for beta R = 1,
+    the rest point at b = 0: ``v = log(y - l) + beta G(v)``. Returns ``(v, b, F)``."""
+    from scipy.optimize import brentq
+
+    m = model
+    F = lambda x: repay_cdf(x, m.beta, m.y, m.tau_lo, m.tau_hi)
+    f = lambda x: repay_pdf(x, m.beta, m.y, m.tau_lo, m.tau_hi)
+    G = lambda x: expected_max(x, m.beta, m.y, m.tau_lo, m.tau_hi)
+    cons = lambda x: math.exp(x - m.beta * G(x))
+    if abs(m.beta * m.R - 1) < 1e-12:
+        g = lambda x: x - math.log(m.y - l) - m.beta * G(x)
+    else:
+        g = lambda x: (1 - m.beta * m.R) * cons(x) * (1 - F(x) / m.R) - f(x) / F(x) * (m.y - l - cons(x))
+    eps = 1e-9 * (m.vD_hi - m.vD_lo)
+    a, b = m.vD_lo + eps, m.vD_hi - eps
+    if g(a) * g(b) > 0:
+        if abs(m.beta * m.R - 1) >= 1e-12 and abs(l - boundary_threshold(m)) < 1e-6:
+            # at l = l* the interior root reaches the kink: the boundary steady state
+            return m.vD_hi, m.R / (m.R - 1) * (m.y * (1 - m.tau_hi) - l), 1.0
+        raise ValueError(f"steady_state_interior: no interior steady state at l = {l} (l* = {boundary_threshold(m):.6f})")
+    vs = brentq(g, a, b, xtol=1e-13)
+    Fs = F(vs)
+    return vs, (m.y - l - cons(vs)) / (1 - Fs / m.R), Fs
+
+
+# --------------------------------------------------------------- general legacy profiles (Prop. 2)
+
+
+class ProfileSolution(NamedTuple):
+    """Non-stationary planner for a legacy profile ``l_0, ..., l_{T-1}`` followed by the perpetuity
+    ``tail`` from T on: ``B[t]`` is ``B*(v, l_{>=t}, t)`` on the grid, with consumption ``c[t]`` and
+    promises ``v_next[t]``; ``B[T]`` is the stationary solution at the tail coupon."""
+
+    model: DebtMaturityModel
+    l: np.ndarray
+    tail: PlannerSolution
+    B: np.ndarray
+    c: np.ndarray
+    v_next: np.ndarray
+
+
+def solve_profile(model, l_seq, tail=None):
+    """Backward induction on the planner's Bellman equation with time-varying legacy payments:
+    ``B_t(v) = max_{v'} {y - l_t - C(v - beta G(v')) + F(v') B_{t+1}(v')/R}``, t = T-1, ..., 0, from
+    ``B_T = B*(., tail)`` (a :class:`PlannerSolution`; default: no legacy debt after T)."""
+    l_seq = np.asarray(l_seq, dtype=float)
+    tail = tail if tail is not None else solve_planner(model, 0.0)
+    T = l_seq.size
+    B = np.empty((T + 1, model.N))
+    c = np.empty((T + 1, model.N))
+    vn = np.empty((T + 1, model.N))
+    B[T], c[T], vn[T] = tail.B, tail.c, tail.v_next
+    for t in range(T - 1, -1, -1):
+        B[t], c[t], vn[t] = bellman_operator(model, l_seq[t], B[t + 1], -c[t + 1])
+    return ProfileSolution(model, l_seq, tail, B, c, vn)
+
+
+def profile_debt_capacity(prof, t, v):
+    """``B*(v, l_{>=t}, t)`` at any promise ``v`` (Hermite interpolation with envelope slopes ``-c[t]``)."""
+    arr = np.atleast_1d(np.asarray(v, dtype=float))
+    out = _hermite_many(prof.model.v, prof.model.h, prof.B[t], -prof.c[t], arr.ravel()).reshape(arr.shape)
+    return out if np.ndim(v) else float(out[0])
+
+
+def profile_discounts(prof, v0, K):
+    """Survival-weighted discounts ``p_k = prod_{i=1}^k F(V_{t+i})/R``, k = 0..K, along the planner's
+    path from the promise ``v0`` at t = 0 (Proposition 2: ``dB*/dl_k = -p_k``)."""
+    m = prof.model
+    T = prof.l.size
+    p = np.empty(K + 1)
+    p[0] = 1.0
+    v = float(v0)
+    for k in range(1, K + 1):
+        t = k - 1
+        if t < T:
+            _, _, v = _optimize_at(v, m.v, m.h, prof.B[t + 1], -prof.c[t + 1], m.F_nodes, m.A_nodes, m.i_hi,
+                                   m.y - prof.l[t], m.beta, m.R, m.y, m.tau_lo, m.tau_hi)
+        else:
+            _, _, v = _optimize_at(v, *_args(prof.tail))
+        p[k] = p[k - 1] * repay_cdf(v, m.beta, m.y, m.tau_lo, m.tau_hi) / m.R
+    return p
+
+
+# -------------------------------------------------- Proposition 1: the sovereign's own problem
+
+
+@njit(cache=True)
+def _sovereign_vfi(b, q, yl, beta, y, tlo, thi, V, pol, tol, max_iter, howard):
+    """Value iteration (with Howard steps) for the sovereign's problem (3) with one-period bonds only:
+    ``V(b) = max_{b'} log(y - l - b + q(b') b') + beta G(V(b'))``. Infeasible states get V = -1e6
+    (default for sure). Returns (iterations, sup-norm change at the last improvement)."""
+    n = b.shape[0]
+    U = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            cc = yl - b[i] + q[j] * b[j]
+            U[i, j] = math.log(cc) if cc > 0.0 else -np.inf
+    GV = np.empty(n)
+    resid = np.inf
+    it = 0
+    for it in range(1, max_iter + 1):
+        for j in range(n):
+            GV[j] = _G(V[j], beta, y, tlo, thi)
+        resid = 0.0
+        for i in range(n):
+            best = -np.inf
+            bj = 0
+            for j in range(n):
+                val = U[i, j] + beta * GV[j]
+                if val > best:
+                    best = val
+                    bj = j
+            if best == -np.inf:
+                best = -1e6
+            d = abs(best - V[i])
+            if d > resid:
+                resid = d
+            V[i] = best
+            pol[i] = bj
+        if resid < tol:
+            break
+        for _ in range(howard):
+            for j in range(n):
+                GV[j] = _G(V[j], beta, y, tlo, thi)
+            for i in range(n):
+                if U[i, pol[i]] > -np.inf:
+                    V[i] = U[i, pol[i]] + beta * GV[pol[i]]
+    return it, resid
+
+
+class SovereignSolution(NamedTuple):
+    """The sovereign's problem in ``b`` with one-period bonds: grid ``b``, price schedule ``q`` (at the
+    debt issued), value ``V``, policy ``b_next``; for :func:`eaton_gersovitz` also the outer iterations."""
+
+    b: np.ndarray
+    q: np.ndarray
+    V: np.ndarray
+    b_next: np.ndarray
+    converged: bool
+    iterations: int
+    residual: float
+
+
+def sovereign_best_response(model, l, b_grid, q, *, V0=None, tol=1e-9, max_iter=2000, howard=30):
+    """Solve the sovereign's Bellman equation (3) on ``b_grid`` given the price schedule ``q`` on the
+    same grid (a Markov equilibrium's q, or the planner's ``F(V*(b'))/R``). Raises on non-convergence."""
+    b = np.ascontiguousarray(b_grid, dtype=float)
+    V = np.zeros(b.size) if V0 is None else np.array(V0, dtype=float)
+    pol = np.zeros(b.size, dtype=np.int64)
+    it, resid = _sovereign_vfi(b, np.ascontiguousarray(q, dtype=float), model.y - l, model.beta, model.y,
+                               model.tau_lo, model.tau_hi, V, pol, tol, max_iter, howard)
+    if resid >= tol:
+        raise RuntimeError(f"sovereign_best_response: change {resid:.3g} > tol {tol:.3g} after {it} iterations")
+    return SovereignSolution(b, np.asarray(q, dtype=float), V, b[pol], True, int(it), float(resid))
+
+
+def eaton_gersovitz(model, l, b_grid, *, damp=0.5, tol=1e-7, max_outer=500):
+    """Classical price iteration: start from riskless prices ``q = 1/R``, solve the sovereign's problem,
+    update ``q <- damp q + (1 - damp) F(V(b'))/R``, until ``sup|Delta q| < tol``. Proposition 1 says the
+    limit is the planner's ``q*``. Raises ``RuntimeError`` if it does not converge in ``max_outer``."""
+    b = np.ascontiguousarray(b_grid, dtype=float)
+    q = np.full(b.size, 1.0 / model.R)
+    V = None
+    for outer in range(1, max_outer + 1):
+        sol = sovereign_best_response(model, l, b, q, V0=V)
+        V = sol.V
+        q_new = repay_cdf(V, model.beta, model.y, model.tau_lo, model.tau_hi) / model.R
+        change = float(np.max(np.abs(q_new - q)))
+        q = damp * q + (1 - damp) * q_new
+        if change < tol:
+            sol = sovereign_best_response(model, l, b, q, V0=V)
+            return SovereignSolution(b, q, sol.V, sol.b_next, True, outer, change)
+    raise RuntimeError(f"eaton_gersovitz: price change {change:.3g} > tol {tol:.3g} after {max_outer} iterations")
