@@ -1,0 +1,1396 @@
+r"""Collateral constraints, fire sales and segregated exchanges (Kilenthong and Townsend, 2014).
+
+The economy of Section 2.1 of the paper: two dates, two goods, types :math:`h` with masses
+:math:`\alpha^h`; good 2 can be stored at t = 0 (return :math:`R_s`) and serves as collateral; promises
+are valued at the spot price :math:`p_s` of good 2, which is where the pecuniary externality enters.
+All types share the CRRA period utility
+
+.. math::  u(c_1, c_2) = \phi(c_1) + \phi(c_2), \qquad
+           \phi(c) = \frac{c^{1-\sigma}}{1-\sigma}\ (\sigma \ne 1), \quad \phi(c) = \log c\ (\sigma = 1),
+
+(the paper's eq. (26) is :math:`\sigma = 2`: :math:`u = -1/c_1 - 1/c_2`; we drop the ``-1`` of
+:mod:`commitment.utility` so that utilities are the paper's numbers). With identical homothetic
+preferences every consumer chooses :math:`c_1/c_2 = z`, so the spot price is a function of the
+*market fundamental* only (eq. 10),
+
+.. math::  z_s = \frac{\sum_h \alpha^h e^h_{1s}}{R_s K + \sum_h \alpha^h e^h_{2s}}, \qquad p_s = z_s^\sigma,
+
+and a consumer with good-1 wealth :math:`W` facing ratio :math:`r` consumes
+:math:`c_1 = W/(1 + r^{\sigma-1})`, :math:`c_2 = c_1/r`. The date-0 price is :math:`p_0 = q^\sigma` with
+:math:`q = \bar e_{10}/(\bar e_{20} - K)`.
+
+What is solved here (and what is not):
+
+- :func:`collateral_equilibrium` (Definition 1): one state (S = 1, any number of types), and the
+  *mirror* two-state economies of Environment 2 (two types, states swapped, probabilities one half).
+- :func:`segregated_equilibrium` (Definition 3, with the mixtures of Appendix A): S = 1 with one exchange
+  (Environment 1 and any two-type economy), S = 1 with one exchange per borrower type and a lender
+  who mixes (Environment 3), and the mirror two-state economies. ``z_grid`` restricts exchanges to a
+  finite set (the paper's printed tables are such grid solutions).
+- :func:`planner_frontier`, :func:`welfare_gap` (Program 1): two types, one state.
+- :func:`rights_price_band`: prices of rights in any exchange, active or not (the KKT inequality (56)).
+
+Other economies raise ``NotImplementedError`` naming the restriction. With one state, securities are
+not needed: a borrower who buys collateral and pledges it pays nothing down, so every attainable
+allocation is reached by storage choices :math:`k^h \ge 0` and spot trade alone (the chapter proves it).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+from scipy.optimize import root
+
+
+__all__ = [
+    "CollateralEconomy",
+    "load_lottery_lp_cache",
+    "CollateralEquilibrium",
+    "SegregatedEquilibrium",
+    "PublicFinanceEquilibrium",
+    "collateral_economy",
+    "ENV1",
+    "ENV2",
+    "ENV3",
+    "spot_price",
+    "spot_demand",
+    "indirect_utility",
+    "discrepancy",
+    "excess_demand_good1",
+    "collateral_equilibrium",
+    "segregated_equilibrium",
+    "rights_price_band",
+    "planner_max_u1",
+    "planner_frontier",
+    "welfare_gap",
+    "public_finance_equilibrium",
+]
+
+
+# --------------------------------------------------------------------------- economy
+
+
+class CollateralEconomy(NamedTuple):
+    """A collateral economy (Section 2.1). Arrays are read-only; build with :func:`collateral_economy`.
+
+    alpha : (H,) masses of the types (sum to one)
+    e0    : (H, 2) date-0 endowments (good 1, good 2)
+    e     : (H, S, 2) date-1 endowments per state (good 1, good 2)
+    pi    : (S,) state probabilities
+    R     : (S,) gross return on stored good 2
+    beta  : discount factor
+    sigma : CRRA coefficient (the paper: 2)
+    """
+
+    alpha: np.ndarray
+    e0: np.ndarray
+    e: np.ndarray
+    pi: np.ndarray
+    R: np.ndarray
+    beta: float
+    sigma: float
+
+    @property
+    def H(self):
+        return self.alpha.shape[0]
+
+    @property
+    def S(self):
+        return self.pi.shape[0]
+
+
+def _frozen(x):
+    a = np.array(x, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+def collateral_economy(alpha, e0, e, pi=None, R=None, beta=1.0, sigma=2.0):
+    """Validate and build a :class:`CollateralEconomy`.
+
+    ``e`` is (H, S, 2), or (H, 2) for one state. ``pi`` defaults to equal probabilities, ``R`` to ones.
+    Raises ``ValueError`` naming the parameter and its admissible range.
+    """
+    alpha = np.array(alpha, dtype=float)
+    if alpha.ndim != 1 or alpha.size < 2:
+        raise ValueError("alpha (type masses) must be a 1-d array with at least 2 entries")
+    if not (np.all(np.isfinite(alpha)) and np.all(alpha > 0) and abs(alpha.sum() - 1.0) < 1e-12):
+        raise ValueError("alpha (type masses) must be > 0 and sum to 1")
+    H = alpha.size
+    e0 = np.array(e0, dtype=float)
+    if e0.shape != (H, 2):
+        raise ValueError(f"e0 (date-0 endowments) must have shape ({H}, 2), got {e0.shape}")
+    if not (np.all(np.isfinite(e0)) and np.all(e0 > 0)):
+        raise ValueError("e0 (date-0 endowments) must be finite and > 0")
+    e = np.array(e, dtype=float)
+    if e.ndim == 2:
+        e = e[:, None, :]
+    if e.ndim != 3 or e.shape[0] != H or e.shape[2] != 2:
+        raise ValueError(f"e (date-1 endowments) must have shape ({H}, S, 2), got {e.shape}")
+    if not (np.all(np.isfinite(e)) and np.all(e > 0)):
+        raise ValueError("e (date-1 endowments) must be finite and > 0")
+    S = e.shape[1]
+    pi = np.full(S, 1.0 / S) if pi is None else np.array(pi, dtype=float).reshape(-1)
+    if pi.shape != (S,) or not (np.all(pi > 0) and np.all(pi < 1 + 1e-15) and abs(pi.sum() - 1) < 1e-12):
+        raise ValueError(f"pi (state probabilities) must have {S} entries in (0, 1] summing to 1")
+    R = np.ones(S) if R is None else np.array(R, dtype=float).reshape(-1)
+    if R.shape != (S,) or not (np.all(np.isfinite(R)) and np.all(R > 0)):
+        raise ValueError(f"R (returns on storage) must have {S} finite entries > 0")
+    beta = float(beta)
+    if not (np.isfinite(beta) and 0 < beta <= 1.5):
+        raise ValueError(f"beta (discount factor) must be in (0, 1.5], got {beta!r}")
+    sigma = float(sigma)
+    if not (np.isfinite(sigma) and 0.2 <= sigma <= 10):
+        raise ValueError(f"sigma (relative risk aversion) must be in [0.2, 10], got {sigma!r}")
+    return CollateralEconomy(_frozen(alpha), _frozen(e0), _frozen(e), _frozen(pi), _frozen(R), beta, sigma)
+
+
+_BUILT = {}
+
+
+def __getattr__(name):
+    # ENV1..ENV3 are built on first access (no work at import time) and then reused.
+    if name in _ENVS:
+        if name not in _BUILT:
+            _BUILT[name] = _ENVS[name]()
+        return _BUILT[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _env1():
+    """Environment 1 (Table 1): one state, a rich-today lender and a rich-tomorrow borrower."""
+    return collateral_economy([0.5, 0.5], [[3, 3], [1, 1]], [[1, 1], [3, 3]])
+
+
+def _env2():
+    """Environment 2 (Table 3): two mirror states; pi = (1/2, 1/2) (not printed; the CE matches it)."""
+    return collateral_economy([0.5, 0.5], [[2, 2], [2, 2]], [[[3, 3], [1, 1]], [[1, 1], [3, 3]]], pi=[0.5, 0.5])
+
+
+def _env3():
+    """Environment 3 (Table 4): one lender, two borrower types, masses one third."""
+    return collateral_economy([1 / 3, 1 / 3, 1 / 3], [[4.26, 11.5], [3.92, 0.5], [4.32, 0.5]],
+                              [[0.5, 0.5], [7, 5], [5, 7]])
+
+
+_ENVS = {"ENV1": _env1, "ENV2": _env2, "ENV3": _env3}
+
+
+# --------------------------------------------------------------------------- kernels: preferences
+
+
+@njit(cache=True)
+def _phi(c, sigma):
+    if sigma == 1.0:
+        return np.log(c)
+    return c ** (1.0 - sigma) / (1.0 - sigma)
+
+
+@njit(cache=True)
+def _share(r, sigma):
+    """c1 = share * W for a consumer with wealth W (good-1 units) at ratio r = c1/c2."""
+    return 1.0 / (1.0 + r ** (sigma - 1.0))
+
+
+@njit(cache=True)
+def _v(W, r, sigma):
+    """Indirect period utility at wealth W and ratio r (price r**sigma)."""
+    c1 = W * _share(r, sigma)
+    return _phi(c1, sigma) + _phi(c1 / r, sigma)
+
+
+@njit(cache=True)
+def _mu(W, r, sigma):
+    """Marginal utility of wealth: u_1(c1) = c1**(-sigma)."""
+    return (W * _share(r, sigma)) ** (-sigma)
+
+
+def spot_price(z, sigma=2.0):
+    """p(z) = z**sigma, the spot price of good 2 at fundamental z (eq. 10 with CRRA utility)."""
+    return np.asarray(z, dtype=float) ** sigma
+
+
+def spot_demand(W, z, sigma=2.0):
+    """Spot demand (c1, c2) of a consumer with good-1 wealth W at price p(z) = z**sigma."""
+    c1 = np.asarray(W, dtype=float) / (1.0 + np.asarray(z, dtype=float) ** (sigma - 1.0))
+    return c1, c1 / z
+
+
+def indirect_utility(W, z, sigma=2.0):
+    """v(W, z) = u(c1, c2) at the spot demand (sigma = 2: -(1 + z)**2 / W)."""
+    c1, c2 = spot_demand(W, z, sigma)
+    if sigma == 1.0:
+        return np.log(c1) + np.log(c2)
+    return (c1 ** (1.0 - sigma) + c2 ** (1.0 - sigma)) / (1.0 - sigma)
+
+
+def discrepancy(z, e1, e2, k=0.0, R=1.0):
+    r"""Discrepancy (eq. 11): :math:`\Delta^h_s(z_s) = z_s(e^h_{2s} + R_s k^h) - e^h_{1s}`."""
+    return np.asarray(z, dtype=float) * (e2 + R * k) - e1
+
+
+def excess_demand_good1(z, e1, e2, k=0.0, R=1.0, sigma=2.0):
+    r"""Footnote 16: spot excess demand for good 1, :math:`z^{\sigma-1}/(1+z^{\sigma-1})\,\Delta`."""
+    zs = np.asarray(z, dtype=float) ** (sigma - 1.0)
+    return zs / (1.0 + zs) * discrepancy(z, e1, e2, k, R)
+
+
+# --------------------------------------------------------------------------- kernels: one state
+
+
+@njit(cache=True)
+def _agent(e10, e20, e1, e2, q, p0, z, P, R, beta, sigma):
+    """Optimal storage of one type in an exchange z with rights price P (closed form).
+
+    Budget: c10 + p0 c20 + (p0 + P z R) k = e10 + p0 e20 - P (z e2 - e1) (eq. 19 with Delta of eq. 11);
+    date-1 wealth e1 + p (e2 + R k). Returns (k, w0 - cost, W1): the FOC
+    c_k mu0 = beta p R mu1 is linear in k for CRRA utility.
+    """
+    p = z**sigma
+    w0 = e10 + p0 * e20 - P * (z * e2 - e1)
+    ck = p0 + P * z * R
+    F = e1 + p * e2
+    a0 = _share(q, sigma)
+    a1 = _share(z, sigma)
+    rho = (ck / (beta * p * R)) ** (1.0 / sigma)
+    k = (a0 * w0 - rho * a1 * F) / (a0 * ck + rho * a1 * p * R)
+    if k < 0.0:
+        k = 0.0
+    return k, w0 - ck * k, F + p * R * k
+
+
+@njit(cache=True)
+def _prices(K, E10, E20, E1, E2, R, sigma):
+    q = E10 / (E20 - K)
+    return q, q**sigma, E1 / (E2 + R * K)
+
+
+@njit(cache=True)
+def _excess_k(K, P, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """sum_h alpha_h k_h - K at aggregate storage K (z and p0 follow from K)."""
+    E10, E20, E1, E2 = alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2
+    q, p0, z = _prices(K, E10, E20, E1, E2, R, sigma)
+    tot = 0.0
+    for h in range(alpha.shape[0]):
+        tot += alpha[h] * _agent(e10[h], e20[h], e1[h], e2[h], q, p0, z, P, R, beta, sigma)[0]
+    return tot - K
+
+
+@njit(cache=True)
+def _rights_formula(P, K, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """P - (summed z-FOC of the members): the continuum rights price of Section 2.1.5.
+
+    P = p'(z) sum_h m_h beta (mu1/mu0)(e2 + R k - c2) / sum_h m_h (e2 + R k)
+    """
+    E10, E20, E1, E2 = alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2
+    q, p0, z = _prices(K, E10, E20, E1, E2, R, sigma)
+    num = 0.0
+    den = 0.0
+    for h in range(alpha.shape[0]):
+        k, w0, W1 = _agent(e10[h], e20[h], e1[h], e2[h], q, p0, z, P, R, beta, sigma)
+        mu0 = _mu(w0, q, sigma)
+        mu1 = _mu(W1, z, sigma)
+        c2 = W1 * _share(z, sigma) / z
+        num += alpha[h] * beta * mu1 / mu0 * (e2[h] + R * k - c2)
+        den += alpha[h] * (e2[h] + R * k)
+    return P - sigma * z ** (sigma - 1.0) * num / den
+
+
+@njit(cache=True)
+def _p_residual(P, K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix):
+    """Residual in the rights price P: the summed z-FOC (continuum, zfix <= 0) or storage clearing at
+    a fixed exchange zfix (grid)."""
+    if zfix > 0.0:
+        return _excess_k(K, P, alpha, e10, e20, e1, e2, R, beta, sigma)
+    return _rights_formula(P, K, alpha, e10, e20, e1, e2, R, beta, sigma)
+
+
+@njit(cache=True)
+def _solve_P(K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix):
+    """Root in P of :func:`_p_residual` on (-p0/(zR), inf): bracket expansion, then bisection to 1e-15.
+
+    (Bisection rather than a generic Brent taking a function argument: numba cannot cache kernels that
+    pass functions around, and 60 halvings of a closed-form residual cost microseconds.)
+    """
+    E10, E20, E1, E2 = alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2
+    q, p0, z = _prices(K, E10, E20, E1, E2, R, sigma)
+    lo_lim = -p0 / (z * R)
+    a, b = 0.0, 0.5 * p0 + 0.1
+    fa = _p_residual(a, K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix)
+    fb = _p_residual(b, K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix)
+    it = 0
+    while fa * fb > 0.0:
+        it += 1
+        if it > 200:
+            raise RuntimeError("no sign change found while bracketing the rights price")
+        if abs(fa) < abs(fb):
+            a = lo_lim + 0.5 * (a - lo_lim)
+            if a - lo_lim <= 1e-12 * abs(lo_lim):
+                raise RuntimeError("no sign change found while bracketing the rights price")
+            fa = _p_residual(a, K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix)
+        else:
+            b = b + 2.0 * (b - a)
+            fb = _p_residual(b, K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix)
+    for _ in range(200):
+        m = 0.5 * (a + b)
+        if b - a <= 1e-15 * (1.0 + abs(m)):
+            break
+        fm = _p_residual(m, K, alpha, e10, e20, e1, e2, R, beta, sigma, zfix)
+        if fm * fa > 0.0:
+            a, fa = m, fm
+        else:
+            b = m
+    return 0.5 * (a + b)
+
+
+@njit(cache=True)
+def _k_residual(K, P, alpha, e10, e20, e1, e2, R, beta, sigma, segregated):
+    if segregated:
+        P = _solve_P(K, alpha, e10, e20, e1, e2, R, beta, sigma, 0.0)
+    return _excess_k(K, P, alpha, e10, e20, e1, e2, R, beta, sigma)
+
+
+@njit(cache=True)
+def _solve_K(P, alpha, e10, e20, e1, e2, R, beta, sigma, segregated):
+    """Aggregate storage K in [0, E20): bisection on the excess storage (0 at a corner)."""
+    a, b = 0.0, (alpha @ e20) * (1.0 - 1e-9)
+    fa = _k_residual(a, P, alpha, e10, e20, e1, e2, R, beta, sigma, segregated)
+    if fa <= 0.0:
+        return 0.0
+    fb = _k_residual(b, P, alpha, e10, e20, e1, e2, R, beta, sigma, segregated)
+    if fb > 0.0:
+        raise RuntimeError("excess storage is positive at K = aggregate good-2 endowment")
+    for _ in range(200):
+        m = 0.5 * (a + b)
+        if b - a <= 1e-15 * (1.0 + m):
+            break
+        fm = _k_residual(m, P, alpha, e10, e20, e1, e2, R, beta, sigma, segregated)
+        if fm > 0.0:
+            a = m
+        else:
+            b = m
+    return 0.5 * (a + b)
+
+
+@njit(cache=True)
+def ce_kernel(alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Competitive collateral equilibrium, one state (Definition 1): aggregate storage K.
+
+    Bisection on K of sum_h alpha_h k_h(p0(K), z(K)) - K with the closed-form storage demands.
+    """
+    return _solve_K(0.0, alpha, e10, e20, e1, e2, R, beta, sigma, False)
+
+
+@njit(cache=True)
+def tax_kernel(P, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Competitive equilibrium with the rights price P held fixed as a tax book: aggregate storage K."""
+    return _solve_K(P, alpha, e10, e20, e1, e2, R, beta, sigma, False)
+
+
+@njit(cache=True)
+def se_kernel(alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Segregated-exchange equilibrium with one active exchange, continuum of z: returns (K, P).
+
+    Outer bisection on K (storage market), inner bisection in P of the summed z-first-order condition.
+    """
+    K = _solve_K(0.0, alpha, e10, e20, e1, e2, R, beta, sigma, True)
+    return K, _solve_P(K, alpha, e10, e20, e1, e2, R, beta, sigma, 0.0)
+
+
+@njit(cache=True)
+def se_grid_kernel(z, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """One active exchange fixed at z: K from consistency (eq. 10), P from the storage market."""
+    K = (alpha @ e1 / z - alpha @ e2) / R
+    return K, _solve_P(K, alpha, e10, e20, e1, e2, R, beta, sigma, z)
+
+
+# --------------------------------------------------------------------------- results
+
+
+class CollateralEquilibrium(NamedTuple):
+    """Competitive collateral equilibrium (Definition 1).
+
+    k (H,) storage; K aggregate storage; p0 date-0 price of good 2; z, p (S,) fundamentals and spot prices;
+    theta (H, S) collateralised good-1 securities (zero with one state); c0 (H, 2), c1 (H, S, 2)
+    consumption; U (H,) utilities; mu0 (H,), mu1 (H, S) marginal utilities of wealth; binding (H, S)
+    collateral constraints with a strictly positive multiplier; residual of the storage market;
+    converged.
+    """
+
+    k: np.ndarray
+    K: float
+    p0: float
+    z: np.ndarray
+    p: np.ndarray
+    theta: np.ndarray
+    c0: np.ndarray
+    c1: np.ndarray
+    U: np.ndarray
+    mu0: np.ndarray
+    mu1: np.ndarray
+    binding: np.ndarray
+    residual: float
+    converged: bool
+
+
+class SegregatedEquilibrium(NamedTuple):
+    """Equilibrium with segregated exchanges and rights to trade (Definition 3 / Definition 6).
+
+    z (M, S) active exchanges; P (M, S) prices of rights there; weights (H, M) share of each type in each
+    exchange (a lottery when a row has several positive entries); k (H,) expected storage per type and
+    k_by_exchange (H, M); K aggregate storage; p0; Delta (H, M, S) discrepancies; fee (H,) expected rights
+    fees paid at t = 0 (negative: received); c0 (H, 2); c1 (H, M, S, 2); U (H,); mu0 (H,); theta (H, S)
+    (two-state mirror economies only); residual (max abs of the equilibrium conditions); converged.
+    """
+
+    z: np.ndarray
+    P: np.ndarray
+    weights: np.ndarray
+    k: np.ndarray
+    k_by_exchange: np.ndarray
+    K: float
+    p0: float
+    Delta: np.ndarray
+    fee: np.ndarray
+    c0: np.ndarray
+    c1: np.ndarray
+    U: np.ndarray
+    mu0: np.ndarray
+    theta: np.ndarray
+    residual: float
+    converged: bool
+
+
+def _one_state(econ):
+    return (econ.alpha, econ.e0[:, 0].copy(), econ.e0[:, 1].copy(), econ.e[:, 0, 0].copy(),
+            econ.e[:, 0, 1].copy(), float(econ.R[0]), econ.beta, econ.sigma)
+
+
+def _is_mirror(econ):
+    """Two types, two states swapped between them, equal masses, equal date-0 endowments, pi = 1/2."""
+    return (econ.H == 2 and econ.S == 2 and np.allclose(econ.alpha, 0.5) and np.allclose(econ.pi, 0.5)
+            and np.allclose(econ.e0[0], econ.e0[1]) and np.allclose(econ.e[0, 0], econ.e[1, 1])
+            and np.allclose(econ.e[0, 1], econ.e[1, 0]) and np.isclose(econ.R[0], econ.R[1]))
+
+
+def _unsupported(what):
+    return NotImplementedError(
+        f"{what}: supported are one-state economies and two-type mirror two-state economies "
+        "(Environment 2 type: states swapped between the types, pi = 1/2, equal masses and date-0 endowments)")
+
+
+def _allocation_one_state(econ, K, P_by_m, z_by_m, weights, k_hm):
+    """Consumption, utilities and marginal utilities when the k_hm and the exchange prices are known."""
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    H, M = weights.shape
+    q, p0, _ = _prices(K, alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2, R, sigma)
+    p_m = z_by_m**sigma
+    a0 = 1.0 / (1.0 + q ** (sigma - 1.0))
+    fee = np.zeros(H)
+    W1 = np.zeros((H, M))
+    Delta = np.zeros((H, M, 1))
+    for h in range(H):
+        for m in range(M):
+            Delta[h, m, 0] = z_by_m[m] * (e2[h] + R * k_hm[h, m]) - e1[h]
+            W1[h, m] = e1[h] + p_m[m] * (e2[h] + R * k_hm[h, m])
+            fee[h] += weights[h, m] * P_by_m[m] * Delta[h, m, 0]
+    w0 = e10 + p0 * e20 - fee - p0 * (weights * k_hm).sum(axis=1)
+    c0 = np.column_stack([a0 * w0, a0 * w0 / q])
+    a1 = 1.0 / (1.0 + z_by_m ** (sigma - 1.0))
+    c1 = np.zeros((H, M, 1, 2))
+    c1[:, :, 0, 0] = W1 * a1
+    c1[:, :, 0, 1] = W1 * a1 / z_by_m
+    U = _phi(c0[:, 0], sigma) + _phi(c0[:, 1], sigma)
+    U = U + beta * (weights * (_phi(c1[:, :, 0, 0], sigma) + _phi(c1[:, :, 0, 1], sigma))).sum(axis=1)
+    mu0 = c0[:, 0] ** (-sigma)
+    return p0, Delta, fee, c0, c1, U, mu0
+
+
+# --------------------------------------------------------------------------- competitive equilibrium
+
+
+def collateral_equilibrium(economy: CollateralEconomy) -> CollateralEquilibrium:
+    """Competitive collateral equilibrium with the externality (Definition 1; the "ex" columns).
+
+    One state: Brent on aggregate storage with closed-form storage demands. Mirror two-state economies
+    (Environment 2): each type stores k, pledges all of it in its rich state (theta = -p R k) and buys
+    the other's claim; k solves p0 mu0 = 2 beta pi mu_poor p R (the k- and bond first-order conditions).
+    """
+    if economy.S == 1:
+        args = _one_state(economy)
+        K = ce_kernel(*args)
+        alpha, e10, e20, e1, e2, R, beta, sigma = args
+        q, p0, z = _prices(K, alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2, R, sigma)
+        k = np.array([_agent(e10[h], e20[h], e1[h], e2[h], q, p0, z, 0.0, R, beta, sigma)[0]
+                      for h in range(economy.H)])
+        res = float(alpha @ k - K)
+        _, _, _, c0, c1, U, mu0 = _allocation_one_state(economy, K, np.zeros(1), np.array([z]),
+                                                        np.ones((economy.H, 1)), k[:, None])
+        mu1 = (c1[:, 0, 0, 0] ** (-sigma))[:, None]
+        # multiplier on the collateral constraint (forward-contract form) of a type at k = 0:
+        # mu0 p0 - beta mu1 p R > 0 means it would borrow against collateral it does not have
+        gap = mu0 * p0 - beta * mu1[:, 0] * z**sigma * R
+        binding = ((k <= 0.0) & (gap > 1e-10 * mu0 * p0))[:, None]
+        return CollateralEquilibrium(k, float(K), float(p0), np.array([z]), np.array([z**sigma]),
+                                     np.zeros((economy.H, 1)), c0, c1[:, 0], U, mu0, mu1, binding,
+                                     abs(res), abs(res) < 1e-9)
+    if _is_mirror(economy):
+        return _mirror_equilibrium(economy, segregated=False)
+    raise _unsupported("collateral_equilibrium")
+
+
+# --------------------------------------------------------------------------- Environment 2 (mirror)
+
+
+def _mirror_parts(k, econ):
+    e10, e20 = econ.e0[0]
+    (r1, r2), (p1_, p2_) = econ.e[0, 0], econ.e[0, 1]  # rich state (state 1 for type 1), poor state
+    R, beta, sigma = float(econ.R[0]), econ.beta, econ.sigma
+    q = e10 / (e20 - k)
+    p0 = q**sigma
+    z = (r1 + p1_) / (r2 + p2_ + 2 * R * k)
+    p = z**sigma
+    W0 = e10 + p0 * e20 - p0 * k
+    W_rich = r1 + p * r2
+    W_poor = p1_ + p * p2_ + 2 * p * R * k
+    return q, p0, z, p, W0, W_rich, W_poor, R, beta, sigma
+
+
+def _mirror_U(k, econ):
+    q, p0, z, p, W0, Wr, Wp, R, beta, sigma = _mirror_parts(k, econ)
+    return float(_v(W0, q, sigma) + beta * 0.5 * (_v(Wr, z, sigma) + _v(Wp, z, sigma)))
+
+
+def _mirror_equilibrium(econ, segregated, z_grid=None):
+    from scipy.optimize import brentq, minimize_scalar
+
+    e20 = econ.e0[0, 1]
+    if not segregated:
+        def foc(k):
+            q, p0, z, p, W0, Wr, Wp, R, beta, sigma = _mirror_parts(k, econ)
+            return p0 * _mu(W0, q, sigma) - 2 * beta * 0.5 * _mu(Wp, z, sigma) * p * R
+        k = brentq(foc, 1e-12, e20 * (1 - 1e-9), xtol=1e-15)
+        res = abs(foc(k))
+    elif z_grid is None:
+        out = minimize_scalar(lambda k: -_mirror_U(k, econ), bounds=(1e-12, e20 * (1 - 1e-9)),
+                              method="bounded", options={"xatol": 1e-12})
+        k = float(out.x)
+        h = 1e-6
+        res = abs(_mirror_U(k + h, econ) - _mirror_U(k - h, econ)) / (2 * h)
+    else:
+        raise NotImplementedError("segregated_equilibrium with z_grid: one-state economies only")
+    q, p0, z, p, W0, Wr, Wp, R, beta, sigma = _mirror_parts(k, econ)
+    mu0 = _mu(W0, q, sigma)
+    mu_r, mu_p = _mu(Wr, z, sigma), _mu(Wp, z, sigma)
+    Q = beta * 0.5 * mu_p / mu0  # price of a claim to good 1 in a state (bond FOC, unconstrained state)
+    gamma_rich = Q * mu0 - beta * 0.5 * mu_r  # collateral multiplier in the rich state
+    if gamma_rich <= 0:
+        raise RuntimeError("mirror economy: the collateral constraint does not bind in the rich state; "
+                           "the binding pattern assumed by the solver does not hold")
+    a0, a1 = _share(q, sigma), _share(z, sigma)
+    c0 = np.array([[a0 * W0, a0 * W0 / q]] * 2)
+    c_r, c_p = [a1 * Wr, a1 * Wr / z], [a1 * Wp, a1 * Wp / z]
+    c1 = np.array([[c_r, c_p], [c_p, c_r]])
+    U = np.full(2, float(_v(W0, q, sigma) + beta * 0.5 * (_v(Wr, z, sigma) + _v(Wp, z, sigma))))
+    theta = np.array([[-p * R * k, p * R * k], [p * R * k, -p * R * k]])
+    if not segregated:
+        binding = np.array([[True, False], [False, True]])
+        return CollateralEquilibrium(np.full(2, k), float(k), float(p0), np.full(2, z), np.full(2, p), theta,
+                                     c0, c1, U, np.full(2, mu0), np.array([[mu_r, mu_p], [mu_p, mu_r]]),
+                                     binding, float(res), res < 1e-8)
+    # rights price per state from the k first-order condition mu0 (p0 + sum_s P z R) = 2 Q mu0 p R
+    Pz = (2 * Q * p * R - p0) / (2 * z * R)
+    e = econ.e
+    Delta = np.array([[[z * (e[h, s, 1] + R * k) - e[h, s, 0] for s in range(2)]] for h in range(2)])
+    fee = Pz * Delta.sum(axis=(1, 2))
+    return SegregatedEquilibrium(np.array([[z, z]]), np.array([[Pz, Pz]]), np.ones((2, 1)), np.full(2, k),
+                                 np.full((2, 1), k), float(k), float(p0), Delta, fee, c0, c1[:, None],
+                                 U, np.full(2, mu0), theta, float(res), res < 1e-5)
+
+
+# --------------------------------------------------------------------------- segregated exchanges, one state
+
+
+def _se_single(econ, K, P, z):
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    q, p0, _ = _prices(K, alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2, R, sigma)
+    k = np.array([_agent(e10[h], e20[h], e1[h], e2[h], q, p0, z, P, R, beta, sigma)[0] for h in range(econ.H)])
+    weights = np.ones((econ.H, 1))
+    p0, Delta, fee, c0, c1, U, mu0 = _allocation_one_state(econ, K, np.array([P]), np.array([z]), weights,
+                                                           k[:, None])
+    res = max(abs(alpha @ k - K), abs(alpha @ Delta[:, 0, 0]))
+    if not np.all(c0 > 0):
+        raise RuntimeError("no single-exchange equilibrium: a type's date-0 wealth net of rights fees is negative")
+    return SegregatedEquilibrium(np.array([[z]]), np.array([[P]]), weights, k, k[:, None], float(K), float(p0),
+                                 Delta, fee, c0, c1, U, mu0, np.zeros((econ.H, 1)), float(res), res < 1e-9)
+
+
+def _mixture_residual(x, econ, mixer, groups, z_fixed):
+    """Equilibrium conditions with M exchanges, deterministic members ``groups[m]`` and a lender ``mixer``
+    spread over all exchanges (Appendix A lotteries). Unknowns: (z_m unless fixed), P_m, k_m (the
+    mixer's storage in m), pi_m (m < M), mu0 of the mixer, p0.
+    """
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    M = len(groups)
+    i = 0
+    if z_fixed is None:
+        z = x[i:i + M]
+        i += M
+    else:
+        z = z_fixed
+    P = x[i:i + M]
+    km = x[i + M:i + 2 * M]
+    pis = np.append(x[i + 2 * M:i + 3 * M - 1], 1.0 - np.sum(x[i + 2 * M:i + 3 * M - 1]))
+    mu0x, p0 = x[i + 3 * M - 1], x[i + 3 * M]
+    q = p0 ** (1 / sigma)
+    x_ = mixer
+    res = []
+    K = alpha[x_] * pis @ km
+    det_k = {}
+    for m in range(M):
+        for h in groups[m]:
+            det_k[h] = _agent(e10[h], e20[h], e1[h], e2[h], q, p0, z[m], P[m], R, beta, sigma)[0]
+            K += alpha[h] * det_k[h]
+    res.append(p0 - (alpha @ e10 / (alpha @ e20 - K)) ** sigma)
+    budget = 0.0
+    vals = []
+    for m in range(M):
+        pm = z[m] ** sigma
+        # rights clearing in exchange m (eq. 25)
+        clr = pis[m] * alpha[x_] * (z[m] * (e2[x_] + R * km[m]) - e1[x_])
+        for h in groups[m]:
+            clr += alpha[h] * (z[m] * (e2[h] + R * det_k[h]) - e1[h])
+        res.append(clr)
+        W = e1[x_] + pm * (e2[x_] + R * km[m])
+        mu1 = _mu(W, z[m], sigma)
+        ck = p0 + P[m] * z[m] * R
+        res.append((ck * mu0x - beta * pm * R * mu1) / mu0x)  # mixer's storage FOC in exchange m
+        fee_m = P[m] * (z[m] * (e2[x_] + R * km[m]) - e1[x_])
+        vals.append(beta * _v(W, z[m], sigma) - mu0x * (p0 * km[m] + fee_m))
+        budget += pis[m] * (p0 * km[m] + fee_m)
+        if z_fixed is None:  # summed z-FOC of the members gives P_m
+            num = pis[m] * alpha[x_] * beta * mu1 / mu0x * (e2[x_] + R * km[m] - W * _share(z[m], sigma) / z[m])
+            den = pis[m] * alpha[x_] * (e2[x_] + R * km[m])
+            for h in groups[m]:
+                k_h, w0h, W1h = _agent(e10[h], e20[h], e1[h], e2[h], q, p0, z[m], P[m], R, beta, sigma)
+                num += alpha[h] * beta * _mu(W1h, z[m], sigma) / _mu(w0h, q, sigma) * (
+                    e2[h] + R * k_h - W1h * _share(z[m], sigma) / z[m])
+                den += alpha[h] * (e2[h] + R * k_h)
+            res.append(P[m] - sigma * z[m] ** (sigma - 1) * num / den)
+    for m in range(1, M):
+        res.append((vals[m] - vals[0]) / mu0x)  # mixer indifferent between its exchanges
+    c10 = mu0x ** (-1 / sigma)
+    res.append(c10 + p0 * c10 / q + budget - e10[x_] - p0 * e20[x_])
+    return np.array(res)
+
+
+def _se_mixture(econ, mixer, groups, z_fixed=None, x0=None):
+    M = len(groups)
+    if x0 is None:
+        raise ValueError("x0 (starting values) is needed for the mixture solver")
+    out = root(_mixture_residual, x0, args=(econ, mixer, groups, z_fixed), method="hybr",
+               options={"xtol": 1e-13})
+    x = out.x
+    r = np.max(np.abs(_mixture_residual(x, econ, mixer, groups, z_fixed)))
+    i = 0
+    if z_fixed is None:
+        z = x[:M]
+        i = M
+    else:
+        z = np.asarray(z_fixed, dtype=float)
+    P, km = x[i:i + M], x[i + M:i + 2 * M]
+    pis = np.append(x[i + 2 * M:i + 3 * M - 1], 1 - np.sum(x[i + 2 * M:i + 3 * M - 1]))
+    p0 = x[i + 3 * M]
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    q = p0 ** (1 / sigma)
+    H = econ.H
+    weights = np.zeros((H, M))
+    k_hm = np.zeros((H, M))
+    weights[mixer] = pis
+    k_hm[mixer] = km
+    for m in range(M):
+        for h in groups[m]:
+            weights[h, m] = 1.0
+            k_hm[h, m] = _agent(e10[h], e20[h], e1[h], e2[h], q, p0, z[m], P[m], R, beta, sigma)[0]
+    K = float(alpha @ (weights * k_hm).sum(axis=1))
+    p0c, Delta, fee, c0, c1, U, mu0 = _allocation_one_state(econ, K, P, z, weights, k_hm)
+    ok = bool(out.success) and r < 1e-9 and np.all(pis > 0) and np.all(km >= 0)
+    return SegregatedEquilibrium(z[:, None], P[:, None], weights, (weights * k_hm).sum(axis=1), k_hm, K,
+                                 float(p0c), Delta, fee, c0, c1, U, mu0, np.zeros((H, 1)), float(r), ok)
+
+
+def _env3_start(econ, se1, borrowers, saver):
+    """Starting values for the mixture solver: each borrower in its own exchange with a share of the
+    lender proportional to what clears rights at the single-exchange storage."""
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    kx = se1.k[saver]
+    pis, zs = [], []
+    for b in borrowers:
+        # share of the lender that clears rights with borrower b at the single-exchange z
+        need = -alpha[b] * (se1.z[0, 0] * e2[b] - e1[b])
+        pis.append(max(need / (alpha[saver] * max(se1.z[0, 0] * (e2[saver] + R * kx) - e1[saver], 1e-6)), 0.05))
+        zs.append(se1.z[0, 0])
+    pis = np.array(pis) / np.sum(pis)
+    for j, b in enumerate(borrowers):
+        zs[j] = (pis[j] * alpha[saver] * e1[saver] + alpha[b] * e1[b]) / (
+            pis[j] * alpha[saver] * (e2[saver] + R * kx) + alpha[b] * e2[b])
+    M = len(borrowers)
+    return np.concatenate([zs, np.full(M, se1.P[0, 0]), np.full(M, kx), pis[:-1], [se1.mu0[saver], se1.p0]])
+
+
+def segregated_equilibrium(economy: CollateralEconomy, z_grid=None, *, structure=None, x0=None):
+    """Competitive equilibrium with segregated exchanges and rights to trade (Definition 3).
+
+    ``z_grid=None``: exchanges form a continuum (the exact solution). Otherwise exchanges are restricted
+    to the finite set ``z_grid`` (one state, one active exchange): every grid point is tried as the active
+    exchange, and the equilibrium is the one whose supporting rights-price bands are non-empty at all
+    other grid points (raises ``RuntimeError`` if no grid point qualifies: a mixture over grid points is
+    then needed). ``structure="mixture"`` with one state: one exchange per borrower type (k = 0 in the
+    single-exchange solution) and the lender mixing over them (Environment 3); with ``z_grid`` given as the
+    list of active exchanges, their z are held fixed. ``x0``: starting values for the mixture solver.
+    """
+    if economy.S != 1:
+        if _is_mirror(economy):
+            return _mirror_equilibrium(economy, segregated=True, z_grid=z_grid)
+        raise _unsupported("segregated_equilibrium")
+    args = _one_state(economy)
+    if structure == "mixture":
+        se1 = segregated_equilibrium(economy, structure="single")
+        borrowers = [h for h in range(economy.H) if se1.k[h] <= 0]
+        savers = [h for h in range(economy.H) if se1.k[h] > 0]
+        if len(savers) != 1 or len(borrowers) < 2:
+            raise NotImplementedError("structure='mixture' needs exactly one saver and at least two borrowers")
+        groups = [[b] for b in borrowers]
+        start = _env3_start(economy, se1, borrowers, savers[0]) if x0 is None else np.asarray(x0, float)
+        cont = _se_mixture(economy, savers[0], groups, None, start)
+        if z_grid is None:
+            return cont
+        zf = np.asarray(z_grid, dtype=float).ravel()
+        if zf.shape != (len(groups),):
+            raise ValueError(f"z_grid must list the {len(groups)} active exchanges for structure='mixture'")
+        # give each fixed exchange to the group whose continuum exchange is nearest
+        order = np.argsort(cont.z[:, 0])
+        zf = np.sort(zf)[np.argsort(order)]
+        M = len(groups)
+        start_g = np.concatenate([cont.P[:, 0], cont.k_by_exchange[savers[0]], cont.weights[savers[0], :-1],
+                                  [cont.mu0[savers[0]], cont.p0]])
+        return _se_mixture(economy, savers[0], groups, zf, start_g)
+    if structure not in (None, "single"):
+        raise ValueError("structure must be None, 'single' or 'mixture'")
+    if z_grid is None:
+        K, P = se_kernel(*args)
+        alpha, e10, e20, e1, e2, R, beta, sigma = args
+        single = _se_single(economy, K, P, float(alpha @ e1 / (alpha @ e2 + R * K)))
+        if structure == "single" or supports(economy, single):
+            return single
+        n_borrowers = int(np.sum(single.k <= 0))
+        if n_borrowers >= 2 and economy.H - n_borrowers == 1:
+            mixed = segregated_equilibrium(economy, structure="mixture", x0=x0)
+            if mixed.converged and supports(economy, mixed):
+                return mixed
+        raise RuntimeError("no supported market structure (one exchange; one exchange per borrower with a "
+                           "mixing lender) gives non-empty rights-price bands everywhere")
+    grid = np.sort(np.asarray(z_grid, dtype=float).ravel())
+    if grid.size == 0 or not np.all(grid > 0):
+        raise ValueError("z_grid (exchanges) must be a non-empty set of positive numbers")
+    candidates = []
+    for z in grid:
+        try:
+            cand = grid_candidate(economy, z)
+        except (ValueError, RuntimeError):
+            continue
+        others = sorted((g for g in grid if g != z), key=lambda g: abs(g - z))  # nearest first
+        if all(_nonempty(rights_price_band(economy, cand, g)) for g in others):
+            candidates.append(cand)
+    if not candidates:
+        raise RuntimeError("no grid point supports a pure equilibrium: a mixture over exchanges is needed")
+    if len(candidates) > 1:
+        raise RuntimeError(f"{len(candidates)} grid points support pure equilibria: the grid equilibrium is "
+                           "not unique; pass a coarser or finer grid")
+    return candidates[0]
+
+
+def supports(economy, eq, z_values=None, tol=1e-9):
+    """True when the rights-price band of ``eq`` is non-empty (lower <= upper + tol) at every z in
+    ``z_values`` (default: 61 points from half to twice the active exchanges' range): no type would
+    move any mass to an unused exchange, so ``eq`` is an equilibrium of the economy with a continuum
+    of exchanges (Definition 6)."""
+    if z_values is None:
+        z_values = np.linspace(0.5 * eq.z.min(), min(2.0 * eq.z.max(), _z_max(economy) * (1 - 1e-9)), 61)
+    for z in z_values:
+        lo, hi = rights_price_band(economy, eq, float(z))
+        if not lo <= hi + tol:
+            return False
+    return True
+
+
+def _z_max(economy):
+    """Largest fundamental (K = 0): aggregate date-1 good 1 over good 2."""
+    return float(economy.alpha @ economy.e[:, 0, 0] / (economy.alpha @ economy.e[:, 0, 1]))
+
+
+def _nonempty(band):
+    return band[0] <= band[1]
+
+
+def grid_candidate(economy, z):
+    """The single-exchange allocation with the active exchange fixed at z (K from consistency, P from the
+    storage market); an equilibrium on a grid when the rights-price bands at the other grid points are
+    non-empty (:func:`rights_price_band`)."""
+    if economy.S != 1:
+        raise _unsupported("grid_candidate")
+    alpha = economy.alpha
+    args = _one_state(economy)
+    z_max = alpha @ args[3] / (alpha @ args[4])
+    if not (0 < z < z_max):
+        raise ValueError(f"z must lie in (0, {z_max:.6g}) (K >= 0 needs z <= aggregate e1/e2), got {z!r}")
+    K, P = se_grid_kernel(float(z), *args)
+    return _se_single(economy, K, P, float(z))
+
+
+# --------------------------------------------------------------------------- rights-price bands
+
+
+def _deterrence(P, h, econ, eq, z, net):
+    """g_h(P): the best value of trading in exchange z at rights price P minus the type's equilibrium
+    value, in the linearised (lottery) form of the KKT inequality (56); convex in P."""
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    p = z**sigma
+    mu0 = eq.mu0[h]
+    ck = eq.p0 + P * z * R
+    if ck <= 0:
+        return np.inf
+    F = e1[h] + p * e2[h]
+    # interior storage: beta p R mu1(W) = mu0 ck  =>  W = (mu0 ck / (beta p R))**(-1/sigma) / share
+    W = (mu0 * ck / (beta * p * R)) ** (-1 / sigma) / _share(z, sigma)
+    k = max((W - F) / (p * R), 0.0)
+    W = F + p * R * k
+    return beta * _v(W, z, sigma) - mu0 * (eq.p0 * k + P * (z * (e2[h] + R * k) - e1[h])) - net[h]
+
+
+def _net_values(econ, eq):
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(econ)
+    net = np.full(econ.H, -np.inf)
+    for h in range(econ.H):
+        for m in range(eq.z.shape[0]):
+            if eq.weights[h, m] > 0:
+                z, km = eq.z[m, 0], eq.k_by_exchange[h, m]
+                W = e1[h] + z**sigma * (e2[h] + R * km)
+                net[h] = max(net[h], beta * _v(W, z, sigma) - eq.mu0[h] * (eq.p0 * km + eq.P[m, 0] * (
+                    z * (e2[h] + R * km) - e1[h])))
+    return net
+
+
+def rights_price_band(economy, eq, z):
+    """Supporting band [lower, upper] of rights prices in exchange z (Section 2.1.5, eq. 56).
+
+    A price P in exchange z supports the equilibrium ``eq`` when no type gains from moving (any share of)
+    its mass there: g_h(P) <= 0 for every h. Each g_h is convex in P, so each type allows an interval;
+    payers (Delta > 0) bound P from below, receivers from above. The band is the intersection; it is
+    empty (lower > upper) when no price keeps everybody out. At an active exchange it shrinks to P.
+    """
+    from scipy.optimize import brentq, minimize_scalar
+
+    if economy.S != 1:
+        raise _unsupported("rights_price_band")
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(economy)
+    net = _net_values(economy, eq)
+    lo_lim = -eq.p0 / (z * R)
+    lower, upper = -np.inf, np.inf
+    for h in range(economy.H):
+        g = lambda P: _deterrence(P, h, economy, eq, z, net)  # noqa: E731
+        # minimiser of g: Delta_h(z, k*(P)) = 0, i.e. k* = (e1/z - e2)/R (if >= 0)
+        k_hat = (e1[h] / z - e2[h]) / R
+        if k_hat <= 0:
+            # always a payer: g decreasing in P -> lower bound only
+            a, b = lo_lim * (1 - 1e-12), max(1.0, abs(lo_lim))
+            while g(b) > 0:
+                b *= 2
+                if b > 1e8:
+                    return (np.inf, -np.inf)
+            if g(a) <= 0:
+                continue
+            lower = max(lower, brentq(g, a, b, xtol=1e-14))
+            continue
+        p = z**sigma
+        W_hat = e1[h] + p * (e2[h] + R * k_hat)
+        ck_hat = beta * p * R * _mu(W_hat, z, sigma) / eq.mu0[h]
+        P_hat = (ck_hat - eq.p0) / (z * R)
+        g_min = g(P_hat)
+        if g_min > 0:
+            return (P_hat, P_hat - abs(g_min))  # empty band (lower > upper)
+        b = P_hat + 1.0
+        for _ in range(60):
+            if g(b) > 0:
+                upper = min(upper, brentq(g, P_hat, b, xtol=1e-14) if g_min < 0 else P_hat)
+                break
+            b = P_hat + 2 * (b - P_hat)
+        # below P_hat: storage gets cheaper; the bound can disappear (utility bounded above, sigma > 1)
+        floor = lo_lim + 1e-12 * max(abs(lo_lim), 1.0)
+        a = max(P_hat - 1.0, floor)
+        for _ in range(60):
+            if g(a) > 0:
+                lower = max(lower, brentq(g, a, P_hat, xtol=1e-14) if g_min < 0 else P_hat)
+                break
+            if a <= floor:
+                break
+            a = max(floor, lo_lim + 0.5 * (a - lo_lim))
+    return (float(lower), float(upper))
+
+
+# --------------------------------------------------------------------------- planner (Program 1)
+
+
+@njit(cache=True)
+def _u1_given(x, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Type 1's utility when type 2 gets U2bar, storage is K and type 2's date-1 wealth is
+    F2 + x (T1 - alpha1 F1 - alpha2 F2) / alpha2 (x in [0, 1]); -inf when infeasible."""
+    E10 = alpha @ e10
+    C20 = alpha @ e20 - K
+    z = (alpha @ e1) / (alpha @ e2 + R * K)
+    p = z**sigma
+    F1 = e1[0] + p * e2[0]
+    F2 = e1[1] + p * e2[1]
+    T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
+    W2 = F2 + x * (T1 - alpha[0] * F1 - alpha[1] * F2) / alpha[1]
+    W1 = (T1 - alpha[1] * W2) / alpha[0]
+    X = U2bar - beta * _v(W2, z, sigma)
+    if sigma == 1.0:
+        om2 = np.exp(0.5 * (X - np.log(E10) - np.log(C20)))
+    else:
+        base = (1.0 - sigma) * X / (E10 ** (1.0 - sigma) + C20 ** (1.0 - sigma))
+        if base <= 0.0:
+            return -1e300
+        om2 = base ** (1.0 / (1.0 - sigma))
+    om1 = (1.0 - alpha[1] * om2) / alpha[0]
+    if om1 <= 0.0:
+        return -1e300
+    return _phi(om1 * E10, sigma) + _phi(om1 * C20, sigma) + beta * _v(W1, z, sigma)
+
+
+@njit(cache=True)
+def _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """max over x in [0, 1] of :func:`_u1_given` (golden section; the function is concave in x)."""
+    g = 0.6180339887498949
+    a, b = 0.0, 1.0
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc = _u1_given(c, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    fd = _u1_given(d, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    for _ in range(60):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _u1_given(c, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _u1_given(d, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    x = 0.5 * (a + b)
+    best = _u1_given(x, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    for xe in (0.0, 1.0):  # corners (a collateral floor binds)
+        fe = _u1_given(xe, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+        if fe > best:
+            x, best = xe, fe
+    return x, best
+
+
+@njit(cache=True)
+def planner_kernel(U2bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan):
+    """Program 1 with two types and one state: max U1 s.t. U2 >= U2bar. Returns (U1max, K*, x*).
+
+    Storage K is scanned on n_scan points (the problem need not be concave in K, footnote 12) and refined
+    by golden section between the neighbours of the best point; for each K the split of date-1 wealth
+    above the collateral-free floors e1 + p e2 is chosen by golden section (concave there).
+    """
+    top = (alpha @ e20) * (1.0 - 1e-6)
+    best, ib = -1e301, 0
+    Ks = np.linspace(0.0, top, n_scan)
+    for i in range(n_scan):
+        f = _golden_x(Ks[i], U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
+        if f > best:
+            best, ib = f, i
+    a = Ks[max(ib - 1, 0)]
+    b = Ks[min(ib + 1, n_scan - 1)]
+    g = 0.6180339887498949
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc = _golden_x(c, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
+    fd = _golden_x(d, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
+    for _ in range(60):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _golden_x(c, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _golden_x(d, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
+    K = 0.5 * (a + b)
+    x, f = _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    if best > f:  # the scan point itself (e.g. the corner K = 0)
+        K = Ks[ib]
+        x, f = _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    return f, K, x
+
+
+def _check_planner(economy):
+    if economy.S != 1 or economy.H != 2:
+        raise NotImplementedError("the constrained planner is implemented for two types and one state")
+
+
+def planner_max_u1(economy, U2bar, n_scan=41):
+    """Program 1 (eqs. 15-16): the largest U^1 attainable with U^2 >= U2bar; returns (U1, K)."""
+    _check_planner(economy)
+    U1, K, _ = planner_kernel(float(U2bar), *_one_state(economy), int(n_scan))
+    if U1 < -1e299:
+        raise ValueError(f"U2bar = {U2bar!r} is not attainable")
+    return float(U1), float(K)
+
+
+def welfare_gap(economy, U):
+    """How far a utility pair U = (U1, U2) lies inside the constrained frontier (Program 1):
+    max{U1 : U2 >= U[1]} - U[0]. Zero for constrained-optimal allocations (Theorem 1)."""
+    return planner_max_u1(economy, U[1])[0] - float(U[0])
+
+
+def planner_frontier(economy, n=40, U2_range=None):
+    """The constrained Pareto frontier: n points (U1, U2), U2 evenly spaced over ``U2_range``.
+
+    Default range: from the competitive equilibrium's U2 minus a margin to the segregated equilibrium's
+    U2 plus a margin (the margin is the larger of their distance and 5 % of |U2|).
+    """
+    _check_planner(economy)
+    if U2_range is None:
+        u_ce = collateral_equilibrium(economy).U[1]
+        u_se = segregated_equilibrium(economy).U[1]
+        lo, hi = min(u_ce, u_se), max(u_ce, u_se)
+        m = max(hi - lo, 0.05 * abs(hi))
+        U2_range = (lo - m, hi + m)
+    U2 = np.linspace(U2_range[0], U2_range[1], int(n))
+    U1 = np.array([planner_max_u1(economy, u)[0] for u in U2])
+    return U1, U2
+
+
+# --------------------------------------------------------------------------- public-finance reading
+
+
+class PublicFinanceEquilibrium(NamedTuple):
+    """Competitive equilibrium with the taxes equivalent to rights (Section 2.1.5): a tax P z R per unit
+    of storage, P z per unit of good-2 endowment and a subsidy P per unit of good-1 endowment."""
+
+    k: np.ndarray
+    K: float
+    p0: float
+    z: float
+    U: np.ndarray
+    tax_storage: float
+    tax_e2: float
+    subsidy_e1: float
+    residual: float
+
+
+def public_finance_equilibrium(economy, P, storage_only=False):
+    """Competitive collateral equilibrium under the tax book of rights price P (one state, one exchange).
+
+    Prices p0 and z are endogenous (storage market clearing), the tax rates are fixed. With
+    ``storage_only=True`` only the storage tax P z R is levied (its revenue rebated lump sum equally
+    per capita), which does not reproduce the segregated allocation: the endowment taxes are needed.
+    """
+    if economy.S != 1:
+        raise _unsupported("public_finance_equilibrium")
+    from scipy.optimize import brentq
+
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(economy)
+
+    def alloc(K):
+        q, p0, z = _prices(K, alpha @ e10, alpha @ e20, alpha @ e1, alpha @ e2, R, sigma)
+        out = []
+        for h in range(economy.H):
+            if storage_only:
+                # storage tax P z R; its revenue alpha.k P z R returned lump sum (per capita, = K P z R)
+                k, w0, W1 = _agent(e10[h] + P * z * R * K + P * (z * e2[h] - e1[h]), e20[h], e1[h], e2[h], q,
+                                   p0, z, P, R, beta, sigma)
+            else:
+                k, w0, W1 = _agent(e10[h], e20[h], e1[h], e2[h], q, p0, z, P, R, beta, sigma)
+            out.append((k, w0, W1))
+        return q, p0, z, out
+
+    def excess(K):
+        return sum(alpha[h] * alloc(K)[3][h][0] for h in range(economy.H)) - K
+
+    K = brentq(excess, 0.0, alpha @ e20 * (1 - 1e-9), xtol=1e-15)
+    q, p0, z, out = alloc(K)
+    U = np.array([_v(w0, q, sigma) + beta * _v(W1, z, sigma) for _, w0, W1 in out])
+    return PublicFinanceEquilibrium(np.array([o[0] for o in out]), float(K), float(p0), float(z), U,
+                                    float(P * z * R), float(P * z), float(P), float(abs(excess(K))))
+
+
+# --------------------------------------------------------------------------- the authors' method: lottery LP
+
+
+class LotteryLP(NamedTuple):
+    """Solution of the discretised Program 2 (Appendix A) at Pareto weights (1, lam2).
+
+    z_grid exchanges; mass (H, nz) of each type in each exchange; k_mean (H,) expected storage;
+    c0_mean (H, 2) expected date-0 consumption; p0 and P (nz,) dual prices (in units of date-0 good 1);
+    budget_gap (H,) cost of each type's lottery at the dual prices minus the value of its endowment;
+    lam2; status (HiGHS message); n_variables.
+    """
+
+    z_grid: np.ndarray
+    mass: np.ndarray
+    k_mean: np.ndarray
+    c0_mean: np.ndarray
+    p0: float
+    P: np.ndarray
+    budget_gap: np.ndarray
+    lam2: float
+    status: str
+    n_variables: int
+
+
+def lottery_lp(economy, z_grid, lam2, k_step=0.005, c_step=0.0025, k_max=2.5, c_range=(0.4, 4.0)):
+    r"""Program 2 of the paper on grids, solved by linear programming (scipy HiGHS).
+
+    A bundle is (c10, c20, z, k); utility and constraints are additively separable in c10, c20 and
+    (z, k), so independent marginal lotteries over the three components suffice (a joint lottery with
+    these marginals gives the same objective and constraints). Rows: three convexity rows per type, the
+    two date-0 goods, and the rights-clearing row (55) of every exchange on ``z_grid``. Objective
+    :math:`\sum_h\lambda^h\alpha^h E[V^h]` with :math:`\lambda = (1, \text{lam2})`. Dual prices:
+    :math:`p_0` and :math:`P_\Delta(z)` are the multipliers of the good-2 and rights rows divided by the
+    good-1 multiplier (HiGHS marginals refer to the minimised negative objective).
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    if economy.S != 1 or economy.H != 2:
+        raise NotImplementedError("lottery_lp: two types and one state")
+    alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(economy)
+    zg = np.asarray(z_grid, dtype=float)
+    kg = np.arange(0.0, k_max + 1e-12, k_step)
+    cg = np.arange(c_range[0], c_range[1] + 1e-12, c_step)
+    nc, nz, nk = cg.size, zg.size, kg.size
+    per = 2 * nc + nz * nk
+    lam = np.array([1.0, float(lam2)])
+    cost = np.zeros(2 * per)
+    rows, cols, vals = [], [], []
+    n_rows = 3 * 2 + 2 + nz
+    b = np.zeros(n_rows)
+    uc = _phi(cg, sigma)
+    for h in range(2):
+        o = h * per
+        cost[o:o + nc] = -lam[h] * alpha[h] * uc
+        cost[o + nc:o + 2 * nc] = -lam[h] * alpha[h] * uc
+        Z, Kk = np.meshgrid(zg, kg, indexing="ij")
+        W = e1[h] + Z**sigma * (e2[h] + R * Kk)
+        c1 = W / (1 + Z ** (sigma - 1))
+        V = _phi(c1, sigma) + _phi(c1 / Z, sigma)
+        cost[o + 2 * nc:o + per] = -lam[h] * alpha[h] * beta * V.ravel()
+        Delta = (Z * (e2[h] + R * Kk) - e1[h]).ravel()
+        idx_x, idx_y, idx_w = np.arange(o, o + nc), np.arange(o + nc, o + 2 * nc), np.arange(o + 2 * nc, o + per)
+        for r, idx in enumerate((idx_x, idx_y, idx_w)):
+            rows += [np.full(idx.size, 3 * h + r)]
+            cols += [idx]
+            vals += [np.ones(idx.size)]
+            b[3 * h + r] = 1.0
+        rows += [np.full(nc, 6), np.full(nc, 7), np.full(nz * nk, 7)]
+        cols += [idx_x, idx_y, idx_w]
+        vals += [alpha[h] * cg, alpha[h] * cg, alpha[h] * Kk.ravel()]
+        zi = np.repeat(np.arange(nz), nk)
+        rows += [8 + zi]
+        cols += [idx_w]
+        vals += [alpha[h] * Delta]
+    b[6], b[7] = alpha @ e10, alpha @ e20
+    A = coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, 2 * per))
+    res = linprog(cost, A_eq=A.tocsr(), b_eq=b, bounds=(0, None), method="highs")
+    if res.status != 0:
+        raise RuntimeError(f"lottery LP failed: {res.message}")
+    y = -res.eqlin.marginals  # shadow values of the maximisation
+    p0 = y[7] / y[6]
+    P = y[8:] / y[6]  # Lagrangian term -psi_R (sum alpha w Delta): a type pays P Delta in good 1
+    x = res.x
+    mass = np.zeros((2, nz))
+    k_mean, c0_mean, gap = np.zeros(2), np.zeros((2, 2)), np.zeros(2)
+    for h in range(2):
+        o = h * per
+        w = x[o + 2 * nc:o + per].reshape(nz, nk)
+        mass[h] = w.sum(axis=1)
+        k_mean[h] = (w * kg[None, :]).sum()
+        c0_mean[h] = [x[o:o + nc] @ cg, x[o + nc:o + 2 * nc] @ cg]
+        Delta = zg[:, None] * (e2[h] + R * kg[None, :]) - e1[h]
+        spend = c0_mean[h, 0] + p0 * c0_mean[h, 1] + (w * (p0 * kg[None, :] + P[:, None] * Delta)).sum()
+        gap[h] = spend - (e10[h] + p0 * e20[h])
+    return LotteryLP(zg, mass, k_mean, c0_mean, float(p0), P, gap, float(lam2), res.message, 2 * per)
+
+
+def negishi_lp(economy, z_grid, lam_bracket=(0.1, 1.0), tol=1e-4, **grids):
+    """Weights (1, lam2) at which type 2's lottery costs its endowment (Negishi): bisection on lam2.
+
+    The gap is piecewise constant in lam2 on a grid (vertex solutions jump), so the bisection stops at
+    ``tol`` in lam2 and returns the solution with the smaller |budget gap| of the two ends.
+    """
+    lo, hi = lam_bracket
+    s_lo, s_hi = lottery_lp(economy, z_grid, lo, **grids), lottery_lp(economy, z_grid, hi, **grids)
+    if not (s_lo.budget_gap[1] < 0 < s_hi.budget_gap[1]):
+        raise RuntimeError("lam_bracket does not bracket type 2's budget balance")
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        s = lottery_lp(economy, z_grid, mid, **grids)
+        if s.budget_gap[1] < 0:
+            lo, s_lo = mid, s
+        else:
+            hi, s_hi = mid, s
+    return s_lo if abs(s_lo.budget_gap[1]) <= abs(s_hi.budget_gap[1]) else s_hi
+
+
+# --------------------------------------------------------------------------- Section 2.2: exogenous incomplete markets
+
+
+class IncompleteEconomy(NamedTuple):
+    """Section 2.2 demo (ours): two types of mass one half, S states, one bond paying one unit of good 1
+    in every state, no storage; u^h = a_h log c1 + (1 - a_h) log c2. e0 (2, 2), e (2, S, 2)."""
+
+    a: np.ndarray
+    e0: np.ndarray
+    e: np.ndarray
+    pi: np.ndarray
+    beta: float
+
+
+def incomplete_economy(a=(0.9, 0.1), e0=((1, 1), (1, 1)), e=(((3, 3), (0.5, 0.5)), ((0.5, 0.5), (3, 3))),
+                       pi=(0.5, 0.5), beta=1.0):
+    """Validate and build the Section 2.2 demo economy (defaults: the study notes' parameters)."""
+    a = np.array(a, dtype=float)
+    if a.shape != (2,) or not np.all((a > 0) & (a < 1)):
+        raise ValueError("a (Cobb-Douglas weights on good 1) must be two numbers in (0, 1)")
+    e0, e, pi = np.array(e0, float), np.array(e, float), np.array(pi, float)
+    if e0.shape != (2, 2) or not np.all(e0 > 0):
+        raise ValueError("e0 must be (2, 2) and > 0")
+    if e.ndim != 3 or e.shape[0] != 2 or e.shape[2] != 2 or not np.all(e > 0):
+        raise ValueError("e must be (2, S, 2) and > 0")
+    if pi.shape != (e.shape[1],) or not (np.all(pi > 0) and abs(pi.sum() - 1) < 1e-12):
+        raise ValueError("pi must have S positive entries summing to 1")
+    if not 0 < beta <= 1.5:
+        raise ValueError("beta must be in (0, 1.5]")
+    return IncompleteEconomy(_frozen(a), _frozen(e0), _frozen(e), _frozen(pi), float(beta))
+
+
+def _gei_spot(ec, theta1):
+    """Spot prices p_s and date-1 wealth W (2, S) when type 1 holds theta1 bonds (type 2: -theta1)."""
+    th = np.array([theta1, -theta1])
+    e1, e2 = ec.e[:, :, 0] + th[:, None], ec.e[:, :, 1]
+    p = ((1 - ec.a) @ e1) / (ec.a @ e2)  # good-2 market clearing with Cobb-Douglas spot demand
+    return p, e1 + p[None, :] * e2
+
+
+def _gei_U(ec, w0, p0, W, p):
+    a = ec.a[:, None]
+    U0 = ec.a * np.log(ec.a * w0) + (1 - ec.a) * np.log((1 - ec.a) * w0 / p0)
+    U1 = (a * np.log(a * W) + (1 - a) * np.log((1 - a) * W / p[None, :])) @ ec.pi
+    return U0 + ec.beta * U1
+
+
+def _gei_state(ec, x, rights):
+    theta, Q = x[0], x[1]
+    P = x[2:] if rights else np.zeros(ec.pi.size)
+    p, W = _gei_spot(ec, theta)
+    th = np.array([theta, -theta])
+    Delta = ec.a[:, None] * p[None, :] * ec.e[:, :, 1] - (1 - ec.a)[:, None] * (ec.e[:, :, 0] + th[:, None])
+    fees = Delta @ P
+    # p0 from date-0 good-2 clearing: p0 sum e20 = sum (1 - a) w0, w0 = e10 + p0 e20 - Q th - fees
+    base = ec.e0[:, 0] - Q * th - fees
+    p0 = ((1 - ec.a) @ base) / (ec.e0[:, 1].sum() - (1 - ec.a) @ ec.e0[:, 1])
+    w0 = base + p0 * ec.e0[:, 1]
+    return theta, Q, P, p, W, Delta, p0, w0, th
+
+
+def _gei_residual(x, ec, rights):
+    theta, Q, P, p, W, Delta, p0, w0, th = _gei_state(ec, x, rights)
+    mu_ratio = ec.beta * ec.pi[None, :] * w0[:, None] / W  # beta pi mu_s / mu0 (log utility: mu = 1/wealth)
+    # bond FOC of each type: Q + sum_s P_s dDelta_s/dtheta = sum_s beta pi mu_s/mu0, dDelta/dtheta = -(1-a)
+    res = [Q - P.sum() * (1 - ec.a[h]) - mu_ratio[h].sum() for h in range(2)]
+    if rights:
+        c2 = (1 - ec.a)[:, None] * W / p[None, :]
+        minus_tau2 = ec.e[:, :, 1] - c2
+        for s in range(ec.pi.size):  # summed p_s-FOC of the members (notes' formula)
+            res.append(P[s] - (mu_ratio[:, s] @ minus_tau2[:, s]) / (ec.a @ ec.e[:, s, 1]))
+    return np.array(res)
+
+
+class IncompleteEquilibrium(NamedTuple):
+    theta: float
+    Q: float
+    p0: float
+    p: np.ndarray
+    P: np.ndarray
+    Delta: np.ndarray
+    fee: np.ndarray
+    U: np.ndarray
+    residual: float
+    converged: bool
+
+
+def incomplete_equilibrium(ec, rights=False):
+    """Definition 4 (rights=False) or Definition 5 (rights=True: one exchange per spot-price vector, rights
+    priced by the summed first-order conditions) for the Section 2.2 demo; solved by scipy.optimize.root."""
+    x0 = np.array([-0.3, 0.75] + ([0.0] * ec.pi.size if rights else []))
+    out = root(_gei_residual, x0, args=(ec, rights), method="hybr", options={"xtol": 1e-14})
+    r = float(np.max(np.abs(_gei_residual(out.x, ec, rights))))
+    theta, Q, P, p, W, Delta, p0, w0, th = _gei_state(ec, out.x, rights)
+    return IncompleteEquilibrium(theta, Q, p0, p, P, Delta, Delta @ P, _gei_U(ec, w0, p0, W, p), r,
+                                 bool(out.success) and r < 1e-10)
+
+
+def incomplete_welfare_gap(ec, U, starts=5):
+    """max U1 s.t. U2 >= U[1] over the constrained-attainable set (date-0 split of goods and the bond
+    position; date-1 spot markets clear at their own prices) minus U[0] (SLSQP from several starts)."""
+    from scipy.optimize import minimize
+
+    tot = ec.e0.sum(axis=0)
+
+    def utils(y):
+        c1 = np.array([[y[0], y[1]], [tot[0] - y[0], tot[1] - y[1]]])
+        p, W = _gei_spot(ec, y[2])
+        a = ec.a
+        U0 = a * np.log(c1[:, 0]) + (1 - a) * np.log(c1[:, 1])
+        U1 = (a[:, None] * np.log(a[:, None] * W) + (1 - a)[:, None] * np.log((1 - a)[:, None] * W / p[None, :])) @ ec.pi
+        return U0 + ec.beta * U1
+
+    best = -np.inf
+    th_lo = -np.min(ec.e[0, :, 0]) * 0.999
+    th_hi = np.min(ec.e[1, :, 0]) * 0.999
+    for x1 in np.linspace(0.2, 0.8, starts):
+        for th in (0.5 * th_lo, 0.0, 0.5 * th_hi):
+            res = minimize(lambda y: -utils(y)[0], [x1 * tot[0], x1 * tot[1], th], method="SLSQP",
+                           constraints=[{"type": "ineq", "fun": lambda y: utils(y)[1] - U[1]}],
+                           bounds=[(1e-6, tot[0] - 1e-6), (1e-6, tot[1] - 1e-6), (th_lo, th_hi)],
+                           options={"ftol": 1e-15, "maxiter": 500})
+            if res.success and utils(res.x)[1] >= U[1] - 1e-12:
+                best = max(best, -res.fun)
+    return best - U[0]
+
+
+def feasible_set_state(ec, s, h, theta_bounds):
+    """Figure 1 (our reconstruction): the infeasible corners of type h's consumption set in state s when
+    the only security pays the same good-1 amount in every state and theta lies in theta_bounds.
+
+    Returns the two corner points (e_1s + theta_min, e_2s) and (e_1s + theta_max, e_2s): every point with
+    c2 > e_2s and c1 >= e_1s + theta_max, or c2 < e_2s and c1 <= e_1s + theta_min, is unreachable by any
+    spot price p_s > 0 and admissible theta."""
+    e1, e2 = ec.e[h, s]
+    return (e1 + theta_bounds[0], e2), (e1 + theta_bounds[1], e2)
+
+
+def load_lottery_lp_cache() -> dict:
+    """The stored Negishi weights of the Environment 1 lottery LP (``data/fire_sales_lottery_lp.json``).
+
+    The full bisection of :func:`negishi_lp` on the paper's finest grid takes several seconds, so its
+    result is stored with the package; the book's page re-solves the LP at each stored weight and
+    checks that type 2's budget balances, so a stale file fails the page.
+    """
+    import json
+    from importlib import resources
+
+    text = resources.files("commitment").joinpath("data/fire_sales_lottery_lp.json").read_text(encoding="utf-8")
+    return json.loads(text)

@@ -1,0 +1,370 @@
+"""Kilenthong--Townsend (fire sales): library checks against the study notes' reference values (§6.4)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from commitment import fire_sales as fs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("bench_fire_sales", ROOT / "benchmarks" / "bench_fire_sales.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def env1():
+    return fs.collateral_equilibrium(fs.ENV1), fs.segregated_equilibrium(fs.ENV1)
+
+
+# ---------------------------------------------------------------- factory
+
+
+def test_factory_validates_and_freezes():
+    with pytest.raises(ValueError, match="alpha"):
+        fs.collateral_economy([0.6, 0.6], [[1, 1], [1, 1]], [[1, 1], [1, 1]])
+    with pytest.raises(ValueError, match="e0"):
+        fs.collateral_economy([0.5, 0.5], [[1, -1], [1, 1]], [[1, 1], [1, 1]])
+    with pytest.raises(ValueError, match="sigma"):
+        fs.collateral_economy([0.5, 0.5], [[1, 1], [1, 1]], [[1, 1], [1, 1]], sigma=0.0)
+    with pytest.raises(ValueError, match="pi"):
+        fs.collateral_economy([0.5, 0.5], [[1, 1], [1, 1]], [[1, 1], [1, 1]], pi=[0.3])
+    with pytest.raises(ValueError, match="beta"):
+        fs.collateral_economy([0.5, 0.5], [[1, 1], [1, 1]], [[1, 1], [1, 1]], beta=-1)
+    with pytest.raises(ValueError):
+        fs.ENV1.e0[0, 0] = 5.0  # read-only arrays
+    assert fs.ENV2.pi.tolist() == [0.5, 0.5]
+    with pytest.raises(NotImplementedError, match="mirror"):
+        fs.collateral_equilibrium(fs.collateral_economy([0.5, 0.5], [[2, 2], [2, 2]],
+                                                        [[[3, 3], [1, 1]], [[1, 1], [3, 3]]], pi=[0.3, 0.7]))
+
+
+# ---------------------------------------------------------------- T1, T2: Table 1 ex columns
+
+
+def test_env1_collateral_equilibrium_table1(env1):
+    ce, _ = env1
+    printed = {"k": [1.3595, 0], "c": [[2.6899, 1.7756, 1.3252, 1.7756], [1.3101, 0.8649, 2.6748, 3.5839]],
+               "U": [-2.2527, -2.5724]}
+    c = np.column_stack([ce.c0, ce.c1[:, 0, :]])
+    # printed to 4 decimals: half a unit in the last digit (plus float noise)
+    assert np.max(np.abs(ce.k - printed["k"])) < 5.1e-5
+    assert np.max(np.abs(c - printed["c"])) < 5.1e-5
+    assert np.max(np.abs(ce.U - printed["U"])) < 5.1e-5
+    # exact values from the notes' independent prototype (6 decimals)
+    assert ce.k[0] == pytest.approx(1.359508, abs=1e-6)
+    assert ce.U == pytest.approx([-2.252710, -2.572435], abs=1e-6)
+
+
+def test_env1_prices_and_closed_forms(env1):
+    ce, _ = env1
+    k = ce.k[0]
+    assert ce.p0 == pytest.approx(2.2948, abs=5.1e-5)
+    assert ce.z[0] == pytest.approx(0.7463, abs=5.1e-5)
+    assert ce.p[0] == pytest.approx(0.5570, abs=5.1e-5)
+    # closed forms z = 4/(4+k), p0 = (4/(4-k))^2 and the saver's Euler equation c20 = c21 (beta = R = 1)
+    assert ce.z[0] == pytest.approx(4 / (4 + k), rel=1e-12)
+    assert ce.p0 == pytest.approx((4 / (4 - k)) ** 2, rel=1e-12)
+    assert ce.c0[0, 1] == pytest.approx(ce.c1[0, 0, 1], rel=1e-10)
+    assert ce.binding[:, 0].tolist() == [False, True]
+
+
+# ---------------------------------------------------------------- T3-T6: grid SE, Table 2
+
+
+def test_env1_grid_selects_07729():
+    grid = [0.7479, 0.7729, 0.7979]
+    se = fs.segregated_equilibrium(fs.ENV1, z_grid=grid)
+    assert se.z[0, 0] == 0.7729
+    assert se.k[0] == pytest.approx(1.1753, abs=5.1e-5)
+    assert se.Delta[1, 0, 0] == pytest.approx(-0.6813, abs=5.1e-5)
+    assert se.z[0, 0] ** 2 == pytest.approx(0.5974, abs=5.1e-5)
+    # the two other grid points are not equilibria: a band at a neighbour is empty
+    for z in (0.7479, 0.7979):
+        cand = fs.grid_candidate(fs.ENV1, z)
+        assert any(fs.rights_price_band(fs.ENV1, cand, g)[0] > fs.rights_price_band(fs.ENV1, cand, g)[1]
+                   for g in grid if g != z)
+
+
+def test_env1_grid_allocation_table1_op():
+    se = fs.grid_candidate(fs.ENV1, 0.7729)
+    c = np.column_stack([se.c0, se.c1[:, 0, 0, :]])
+    printed = [[2.6073, 1.8410, 1.2970, 1.6781], [1.3927, 0.9837, 2.7030, 3.4972]]
+    # the paper solved a lottery LP on grids: its consumptions are off by up to 2e-4 (notes §5.2)
+    assert np.max(np.abs(c - printed)) < 3e-4
+    assert se.U == pytest.approx([-2.2936, -2.3905], abs=1e-4)
+
+
+def test_env1_active_rights_price_and_transfer():
+    se = fs.grid_candidate(fs.ENV1, 0.7729)
+    assert se.P[0, 0] == pytest.approx(0.528392, abs=1e-6)  # notes' prototype, 6 decimals
+    assert -se.fee[1] == pytest.approx(0.359993, abs=1e-6)
+    # the printed 0.5375 / 0.3662 are inconsistent with the printed allocation: 1.7 % / 0.0062 away
+    assert se.P[0, 0] == pytest.approx(0.5375, rel=0.02)
+    assert -se.fee[1] == pytest.approx(0.3662, abs=0.007)
+    assert abs(se.P[0, 0] - 0.5375) > 0.005  # and the gap is real, not rounding
+
+
+def test_table2_inactive_prices_against_bands():
+    se = fs.grid_candidate(fs.ENV1, 0.7729)
+    lo, hi = fs.rights_price_band(fs.ENV1, se, 0.7479)
+    assert lo <= 0.4639 <= hi
+    assert (lo, hi) == pytest.approx((0.4521, 0.4688), abs=1e-4)
+    lo, hi = fs.rights_price_band(fs.ENV1, se, 0.7979)
+    assert (lo, hi) == pytest.approx((0.5961, 0.6016), abs=1e-4)
+    assert 0 < 0.6118 - hi < 0.011  # printed value lies above the band (LP grid noise)
+    lo, hi = fs.rights_price_band(fs.ENV1, se, 0.7729)  # active exchange: the band is the point P
+    assert lo == pytest.approx(se.P[0, 0], abs=1e-10) and hi == pytest.approx(se.P[0, 0], abs=1e-10)
+
+
+# ---------------------------------------------------------------- continuum SE, T9, T10, T11, T17
+
+
+def test_env1_continuum(env1):
+    ce, se = env1
+    assert se.z[0, 0] == pytest.approx(0.774435, abs=1e-6)
+    assert se.k[0] == pytest.approx(1.165058, abs=1e-6)
+    assert se.P[0, 0] == pytest.approx(0.556994, abs=1e-6)
+    assert se.p0 == pytest.approx(1.990818, abs=1e-6)
+    assert se.U == pytest.approx([-2.296032, -2.382076], abs=1e-6)
+    assert -se.fee[1] == pytest.approx(0.376915, abs=1e-6)
+
+
+def test_theorem1_env1(env1):
+    ce, se = env1
+    assert abs(fs.welfare_gap(fs.ENV1, se.U)) < 1e-10  # golden-section maxima, float noise ~1e-15
+    assert fs.welfare_gap(fs.ENV1, ce.U) == pytest.approx(0.00437, abs=1e-5)
+    U1, K = fs.planner_max_u1(fs.ENV1, ce.U[1])
+    assert K == pytest.approx(1.2242 / 2, abs=1e-4)  # notes: the planner stores k = 1.2242 (K = k/2)
+
+
+def test_clearing(env1):
+    _, se = env1
+    a = fs.ENV1.alpha
+    assert abs(a @ se.Delta[:, 0, 0]) < 1e-12
+    assert abs(a @ se.fee) < 1e-12
+    assert abs(a @ se.c0[:, 0] - a @ fs.ENV1.e0[:, 0]) < 1e-12
+    assert abs(a @ (se.c0[:, 1] + se.k) - a @ fs.ENV1.e0[:, 1]) < 1e-12
+    c1 = se.c1[:, 0, 0, :]
+    assert np.max(np.abs(a @ c1 - (a @ fs.ENV1.e[:, 0, :] + [0, a @ se.k]))) < 1e-12
+
+
+def test_redistribution(env1):
+    ce, se = env1
+    assert se.U[0] < ce.U[0] and se.U[1] > ce.U[1]
+
+
+def test_public_finance_equivalence(env1):
+    _, se = env1
+    pf = fs.public_finance_equilibrium(fs.ENV1, se.P[0, 0])
+    assert np.max(np.abs(pf.k - se.k)) < 1e-9 and np.max(np.abs(pf.U - se.U)) < 1e-9
+    assert pf.tax_storage == pytest.approx(0.4314, abs=5.1e-5)
+    only = fs.public_finance_equilibrium(fs.ENV1, se.P[0, 0], storage_only=True)
+    assert np.max(np.abs(only.U - se.U)) > 1e-3  # taxing storage alone (rebated) is not equivalent
+
+
+# ---------------------------------------------------------------- T7, T8: Propositions 1-2 at the paper's environments
+
+
+def test_proposition2_environments():
+    for env in (fs.ENV1, fs.ENV2, fs.ENV3):
+        ce, se = fs.collateral_equilibrium(env), fs.segregated_equilibrium(env)
+        assert ce.K > se.K and ce.p0 > se.p0
+        if se.z.shape[0] == 1:  # one active exchange (Envs 1, 2): the unwind price is higher too
+            assert np.all(ce.p < se.z[0] ** env.sigma)
+
+
+def test_proposition1_no_binding_env1_variant():
+    econ = fs.collateral_economy([0.5, 0.5], [[3, 3], [2.5, 2.5]], [[1, 1], [1.5, 1.5]])
+    ce, se = fs.collateral_equilibrium(econ), fs.segregated_equilibrium(econ)
+    assert np.all(ce.k > 0) and not ce.binding.any()
+    assert abs(se.P[0, 0]) < 1e-7
+    assert np.max(np.abs(ce.k - se.k)) < 1e-7 and np.max(np.abs(ce.U - se.U)) < 1e-9
+    assert abs(fs.welfare_gap(econ, ce.U)) < 1e-9
+
+
+# ---------------------------------------------------------------- T12: Environment 2
+
+
+def test_env2():
+    ce, se = fs.collateral_equilibrium(fs.ENV2), fs.segregated_equilibrium(fs.ENV2)
+    assert ce.k[0] == pytest.approx(0.4603, abs=5.1e-5) and ce.theta[1, 0] == pytest.approx(0.3042, abs=5.1e-5)
+    assert ce.k[0] == pytest.approx(0.460277, abs=1e-6)
+    assert se.k[0] == pytest.approx(0.416472, abs=1e-6) and se.theta[1, 0] == pytest.approx(0.285287, abs=1e-6)
+    assert se.P[0, 0] == pytest.approx(0.123120, abs=1e-6)
+    assert se.k[0] < ce.k[0] and se.theta[1, 0] < ce.theta[1, 0] and np.all(se.U > ce.U)
+    # printed op pair (grid): within 0.004 / 0.002 of the continuum optimum
+    assert abs(se.k[0] - 0.4200) < 0.004 and abs(se.theta[1, 0] - 0.2872) < 0.002
+    assert np.max(np.abs(se.Delta.sum(axis=2))) < 1e-12  # each type's fees net to zero over states
+    assert abs(se.Delta[0, 0, 0] + se.Delta[1, 0, 0]) < 1e-12
+
+
+# ---------------------------------------------------------------- T13-T15: Environment 3, Table 5
+
+
+def test_env3_fixed_z():
+    se = fs.segregated_equilibrium(fs.ENV3, z_grid=[0.6113, 0.8132], structure="mixture")
+    assert se.converged
+    iA = int(np.argmin(se.z[:, 0]))
+    iB = 1 - iA
+    assert se.z[iA, 0] == 0.6113 and se.weights[0, iA] == pytest.approx(0.1969, abs=2e-4)
+    assert se.P[:, 0][[iA, iB]] == pytest.approx([0.9348, 2.2537], abs=1e-3)
+    assert se.Delta[2, iA, 0] == pytest.approx(-0.7209, abs=1e-4)
+    assert se.Delta[1, iB, 0] == pytest.approx(-2.9340, abs=1e-4)
+    assert -se.fee[2] == pytest.approx(0.6739, abs=1e-3)
+    assert -se.fee[1] == pytest.approx(6.6122, abs=3e-3)
+    printed = {0.6088: 0.9119, 0.6113: 0.9348, 0.6138: 0.9589, 0.8088: 2.2339, 0.8132: 2.2537, 0.8138: 2.2564}
+    for z, P in printed.items():
+        lo, hi = fs.rights_price_band(fs.ENV3, se, z)
+        assert lo <= hi + 1e-12
+        assert max(lo - P, P - hi, 0.0) < 1e-3  # printed prices sit ~7e-4 above the bands
+
+
+def test_env3_continuum():
+    se = fs.segregated_equilibrium(fs.ENV3)
+    assert se.z.shape == (2, 1) and se.converged
+    assert np.sort(se.z[:, 0]) == pytest.approx([0.6113, 0.8132], abs=2e-3)
+    assert np.sort(se.z[:, 0]) == pytest.approx([0.611167, 0.812154], abs=1e-6)
+    # one exchange per constrained type; both borrowers receive transfers
+    assert se.weights[1].tolist().count(1.0) == 1 and se.weights[2].tolist().count(1.0) == 1
+    assert se.fee[1] < 0 and se.fee[2] < 0 and np.all(se.Delta[1:, :, 0].sum(axis=1) < 0)
+    assert fs.supports(fs.ENV3, se, np.linspace(0.4, 1.3, 91))
+
+
+def test_bands_nonempty_env1():
+    se = fs.segregated_equilibrium(fs.ENV1)
+    assert fs.supports(fs.ENV1, se, np.linspace(0.4, 1.0, 61))  # z < 1 = z_max (K >= 0) in Env 1
+
+
+# ---------------------------------------------------------------- footnote 16 and the NumPy twin
+
+
+@given(z=st.floats(0.2, 3.0), sigma=st.floats(0.5, 5.0), e1=st.floats(0.1, 5), e2=st.floats(0.1, 5),
+       W_extra=st.floats(0.0, 3.0))
+@settings(max_examples=40)
+def test_footnote16_excess_demand(z, sigma, e1, e2, W_extra):
+    k = W_extra  # storage adds to good-2 holdings
+    W = e1 + z**sigma * (e2 + k)
+    c1, _ = fs.spot_demand(W, z, sigma)
+    assert c1 - e1 == pytest.approx(fs.excess_demand_good1(z, e1, e2, k, 1.0, sigma), rel=1e-10, abs=1e-12)
+
+
+def test_numpy_twin_matches_kernel():
+    b = _bench()
+    args = b.setup()
+    fast, twin = b.se_fast(*args), b.se_numpy(*args)
+    assert np.max(np.abs(np.asarray(fast) - np.asarray(twin))) < 1e-10
+
+
+# ---------------------------------------------------------------- property-based: Props 1-2, Theorem 1
+
+
+@st.composite
+def economies(draw):
+    a = draw(st.floats(0.3, 0.7))
+    E = [[draw(st.floats(0.5, 4.0)) for _ in range(4)] for _ in range(2)]
+    return fs.collateral_economy([a, 1 - a], [r[:2] for r in E], [r[2:] for r in E], R=[draw(st.floats(0.9, 1.1))],
+                                 beta=draw(st.floats(0.85, 1.0)), sigma=draw(st.floats(1.2, 4.0)))
+
+
+def _solve(econ):
+    ce = fs.collateral_equilibrium(econ)
+    try:
+        se = fs.segregated_equilibrium(econ)
+    except RuntimeError:
+        se = None  # a single exchange is not an equilibrium there (a mixture is needed): not covered
+    assume(se is not None and ce.K > 0)  # K = 0: storage's own bound binds, not collateral (see the chapter)
+    return ce, se
+
+
+@given(economies())
+@settings(max_examples=30)
+def test_theorem1_segregated_on_frontier(econ):
+    ce, se = _solve(econ)
+    assert abs(fs.welfare_gap(econ, se.U)) < 1e-9  # golden-section optima, ~1e-15 noise in utilities
+    assert se.converged
+
+
+@given(economies())
+@settings(max_examples=30)
+def test_proposition1_binding_iff_inefficient(econ):
+    ce, se = _solve(econ)
+    gap = fs.welfare_gap(econ, ce.U)
+    if ce.binding.any():
+        assert gap > 1e-12 and abs(se.P[0, 0]) > 0
+    else:
+        assert abs(gap) < 1e-9 and abs(se.P[0, 0]) < 1e-8
+
+
+@given(economies())
+@settings(max_examples=30)
+def test_proposition2_direction(econ):
+    ce, se = _solve(econ)
+    assume(ce.binding.any())
+    b = ce.binding[:, 0]
+    # the paper's direction, in the class of its examples: constrained types buy good 2 at t = 1
+    assume(np.all(econ.e[b, 0, 1] < ce.c1[b, 0, 1]))
+    assert ce.K > se.K and ce.p0 > se.p0 and ce.p[0] < se.z[0, 0] ** econ.sigma
+    assert se.P[0, 0] > 0
+
+
+def test_proposition2_can_fail_when_the_constrained_type_sells_good2():
+    """Our counterexample: the borrower (type 1, k = 0) sells good 2 at t = 1; the planner stores MORE."""
+    econ = fs.collateral_economy([0.57, 0.43], [[1.063, 2.554], [3.473, 1.487]], [[3.765, 3.683], [3.859, 1.199]],
+                                 beta=0.91, R=[0.923], sigma=2.784)
+    ce, se = fs.collateral_equilibrium(econ), fs.segregated_equilibrium(econ)
+    assert ce.binding[0, 0] and ce.c1[0, 0, 1] < econ.e[0, 0, 1]
+    assert fs.welfare_gap(econ, ce.U) > 1e-4 and abs(fs.welfare_gap(econ, se.U)) < 1e-10
+    _, K_planner = fs.planner_max_u1(econ, se.U[1])
+    assert K_planner > ce.K + 1e-3 and se.K > ce.K and se.P[0, 0] < 0
+
+
+# ---------------------------------------------------------------- T16: the lottery LP; Section 2.2 example
+
+
+def test_lottery_lp_reproduces_the_paper_grid():
+    # one LP at the notes' Negishi weight (full bisection on this grid takes ~8 s; the book caches it)
+    lp = fs.lottery_lp(fs.ENV1, [0.7479, 0.7729, 0.7979], 0.28544921875, k_step=0.005, c_step=0.0025)
+    assert lp.mass[:, 1] == pytest.approx([1.0, 1.0], abs=1e-9)  # pure, at 0.7729
+    assert lp.k_mean[0] == pytest.approx(1.1753, abs=5.1e-5)
+    assert lp.p0 == pytest.approx(2.007, abs=2e-3)  # printed 2.0073 (a dual price)
+    assert 0.51 <= lp.P[1] <= 0.54
+    assert abs(lp.budget_gap[1]) < 2e-3  # grid: the gap is a step function of the weight
+
+
+def test_negishi_on_a_coarse_grid_balances_budgets():
+    lp = fs.negishi_lp(fs.ENV1, [0.7479, 0.7729, 0.7979], k_step=0.025, c_step=0.05)
+    assert abs(lp.budget_gap[1]) < 1e-3 and lp.mass[0, 1] == pytest.approx(1.0)
+
+
+def test_section22_example():
+    ec = fs.incomplete_economy()
+    ce, se = fs.incomplete_equilibrium(ec), fs.incomplete_equilibrium(ec, rights=True)
+    assert ce.converged and se.converged
+    assert ce.theta == pytest.approx(-0.3750, abs=5.1e-5) and ce.Q == pytest.approx(0.7490, abs=5.1e-5)
+    assert ce.p == pytest.approx([0.3818, 4.0667], abs=5.1e-5)
+    assert se.theta == pytest.approx(-0.3961, abs=5.1e-5)
+    assert se.P == pytest.approx([-0.3918, 0.2484], abs=5.1e-5)
+    assert fs.incomplete_welfare_gap(ec, ce.U) == pytest.approx(6.3e-4, abs=5e-6)
+    assert abs(fs.incomplete_welfare_gap(ec, se.U)) < 1e-9
+    ech = fs.incomplete_economy(a=(0.5, 0.5))
+    assert np.max(np.abs(fs.incomplete_equilibrium(ech, rights=True).P)) < 1e-12
+    with pytest.raises(ValueError, match="a "):
+        fs.incomplete_economy(a=(1.5, 0.1))
+
+
+def test_indirect_utility_closed_form_sigma2():
+    W, z = np.array([1.0, 2.5]), np.array([0.7, 1.3])
+    assert fs.indirect_utility(W, z, 2.0) == pytest.approx(-(1 + z) ** 2 / W, rel=1e-13)
+    c1, c2 = fs.spot_demand(W, z, 2.0)
+    assert c1 + z**2 * c2 == pytest.approx(W, rel=1e-13) and c1 / c2 == pytest.approx(z, rel=1e-13)
