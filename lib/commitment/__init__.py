@@ -8,12 +8,14 @@ One module per paper (added chapter by chapter) plus shared numerics:
   kernels;
 - :mod:`commitment.registry` -- the registry of the papers' formal results and the scanner that finds the
   checks in the book's pages;
-- :mod:`commitment.verification` -- ``verify`` and friends, the one-line numerical checks used in the pages.
+- :mod:`commitment.verification` -- ``verify`` and friends, the one-line numerical checks used in the pages;
+- :mod:`commitment.notebook` -- ``glue``, to quote computed values in a page's prose.
 
 Importing the package does no work: no compilation, no solving, no file reads.
 """
 
+from commitment.notebook import glue
 from commitment.verification import verify, verify_close, verify_leq, verify_ordered
 
-__all__ = ["verify", "verify_close", "verify_leq", "verify_ordered"]
+__all__ = ["glue", "verify", "verify_close", "verify_leq", "verify_ordered"]
 __version__ = "0.1.0"
