@@ -337,6 +337,16 @@ def test_t12_monopoly_issuer():
     assert abs(sm.monopoly_issuer(0.9)["b"] - 0.147139) < PRINTED
 
 
+def test_t12_large_agents_secondary_market():
+    """R11 (b)-(c): one agent per region leaves no buyer for his foreign-held paper (price 0, no trade);
+    a second agent with resources covering the paper bids it to face value."""
+    b_first_best, alpha = 0.25, 0.75
+    assert sm.secondary_market_clearing(0.0, b_first_best) == 0.0
+    assert sm.secondary_market_clearing(alpha, b_first_best) == 1.0
+    # footnote 14: a poorer compatriot clears the market below face value, at his resources over the supply
+    assert sm.secondary_market_clearing(0.2, b_first_best) == pytest.approx(0.8, abs=1e-15)
+
+
 @pytest.mark.parametrize("v, ref", [(0.05, 0.304911), (0.1, 0.416598), (0.2, 0.552771)])
 def test_t13_short_run_boundary_log(v, ref):
     e_star = sm.short_run_boundary(v, 1.0)
@@ -423,3 +433,16 @@ def test_insolvent_buyers_are_reported():
     with pytest.raises(RuntimeError, match="below face value"):
         sm.secondary_market(e.Y[:, 0].copy(), D, e)
     assert sm.secondary_market_clearing(1.0, 4.0) == 0.25
+
+
+def test_friends_foes_price_kernel_matches_quadratic_twin():
+    """The numba bisection for p(b) against its NumPy twin at phi = 1/2: the smaller root of the notes'
+    quadratic 2 b p^2 - (3/2 b + 2 alpha) p + 3/2 alpha - b/4 = 0 (vectorised over b and alpha)."""
+    alpha, b = np.meshgrid([0.55, 0.75, 0.95], np.linspace(0.01, 0.5, 25))
+    A, B, C = 2 * b, -(1.5 * b + 2 * alpha), 1.5 * alpha - b / 4
+    twin = (-B - np.sqrt(B**2 - 4 * A * C)) / (2 * A)
+    kernel = np.vectorize(lambda bb, aa: sm.friends_foes_sm_price(bb, aa, 0.5))(b, alpha)
+    # bisection stops at a bracket of 1e-16; the quadratic formula loses a few ulps to cancellation
+    np.testing.assert_allclose(kernel, twin, rtol=0, atol=1e-12)
+
+
