@@ -81,7 +81,6 @@ __all__ = [
 ]
 
 
-
 # ----------------------------------------------------------------------------------------- model
 
 
@@ -364,6 +363,31 @@ def _upper_hull(a, bb, hull):
 
 
 @njit(cache=True)
+def _refine_node(j, best, best_e, best_v, x, v, B, D, a, F_nodes, i_hi, yl, beta, R, y, tlo, thi):
+    """Refine the best grid node ``j`` for state x = exp(v_i) beyond grid search.
+
+    The one-sided derivatives of the objective at v_j (:func:`_node_eval`) say on which neighbouring
+    cell it still rises; the maximum on that cell is found by safeguarded Newton (:func:`_cell_max`)
+    and kept if it beats the node value ``best``. Returns (value, consumption, promise v').
+    Shared by the Bellman operator (:func:`_improve`) and off-grid choices (:func:`_optimize_at`).
+    """
+    n = v.shape[0]
+    if j < n - 1:
+        _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+        if dr > 0.0:
+            p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+            if fp > best:
+                best, best_v, best_e = fp, p, ep
+    if j > 0:
+        _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+        if dl < 0.0:
+            p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+            if fp > best:
+                best, best_v, best_e = fp, p, ep
+    return best, best_e, best_v
+
+
+@njit(cache=True)
 def _improve(v, h, B, D, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, refine, TB, c, vn):
     """One application of the Bellman operator: for each grid state v_i, the best promise v'.
 
@@ -391,18 +415,8 @@ def _improve(v, h, B, D, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, refin
         best = yl - a[j] * x + bb[j]
         best_e = a[j] * x
         if refine:
-            if j < n - 1:
-                _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
-                if dr > 0.0:
-                    p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
-                    if fp > best:
-                        best, best_v, best_e = fp, p, ep
-            if j > 0:
-                _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
-                if dl < 0.0:
-                    p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
-                    if fp > best:
-                        best, best_v, best_e = fp, p, ep
+            best, best_e, best_v = _refine_node(j, best, best_e, best_v, x, v, B, D, a, F_nodes, i_hi, yl, beta,
+                                                R, y, tlo, thi)
         TB[i] = best
         vn[i] = best_v
         c[i] = best_e
@@ -617,21 +631,7 @@ def _optimize_at(vs, v, h, B, D, F_nodes, a, i_hi, yl, beta, R, y, tlo, thi):
         if val > best:
             best = val
             j = k
-    best_v = v[j]
-    best_e = x * a[j]
-    if j < n - 1:
-        _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
-        if dr > 0.0:
-            p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
-            if fp > best:
-                best, best_v, best_e = fp, p, ep
-    if j > 0:
-        _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
-        if dl < 0.0:
-            p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
-            if fp > best:
-                best, best_v, best_e = fp, p, ep
-    return best, best_e, best_v
+    return _refine_node(j, best, x * a[j], v[j], x, v, B, D, a, F_nodes, i_hi, yl, beta, R, y, tlo, thi)
 
 
 @njit(cache=True)
