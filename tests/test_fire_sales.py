@@ -368,3 +368,120 @@ def test_indirect_utility_closed_form_sigma2():
     assert fs.indirect_utility(W, z, 2.0) == pytest.approx(-(1 + z) ** 2 / W, rel=1e-13)
     c1, c2 = fs.spot_demand(W, z, 2.0)
     assert c1 + z**2 * c2 == pytest.approx(W, rel=1e-13) and c1 / c2 == pytest.approx(z, rel=1e-13)
+
+
+# ---------------------------------------------------------------- Program 1 with three types (Environment 3)
+
+
+def test_three_type_planner_on_environment3():
+    ce = fs.collateral_equilibrium(fs.ENV3)
+    single = fs.segregated_equilibrium(fs.ENV3, structure="single")
+    se = fs.segregated_equilibrium(fs.ENV3)
+    assert se.z.shape[0] == 2  # the mixture
+    # reference values of our nested golden-section planner (scan 41 + golden 60 per level: ~1e-12)
+    assert fs.welfare_gap(fs.ENV3, ce.U) == pytest.approx(0.0125572, abs=1e-6)
+    assert abs(fs.welfare_gap(fs.ENV3, single.U)) < 1e-9  # FOCs of one exchange = Program 1's
+    assert fs.welfare_gap(fs.ENV3, se.U) == pytest.approx(-0.0376128, abs=1e-6)  # outside: segregation pays
+    assert np.all(se.U >= single.U)
+    with pytest.raises(ValueError, match="U2bar"):
+        fs.planner_max_u1(fs.ENV3, -1.0)
+    with pytest.raises(NotImplementedError):
+        fs.planner_frontier(fs.ENV3, 3)
+
+
+@given(economies(), st.floats(0.2, 0.8))
+@settings(max_examples=15)
+def test_three_type_planner_matches_two_types_when_a_type_is_split(econ, f):
+    """Splitting type 2 into two identical types of masses f a2 and (1 - f) a2 leaves Program 1 unchanged:
+    the three-type kernel must reproduce the two-type kernel (an independent code path)."""
+    a, e0, e = econ.alpha, econ.e0, econ.e[:, 0, :]
+    econ3 = fs.collateral_economy([a[0], f * a[1], (1 - f) * a[1]], [e0[0], e0[1], e0[1]], [e[0], e[1], e[1]],
+                                  R=econ.R, beta=econ.beta, sigma=econ.sigma)
+    ce = fs.collateral_equilibrium(econ)
+    U2 = ce.U[1]
+    assert fs.planner_max_u1(econ3, [U2, U2])[0] == pytest.approx(fs.planner_max_u1(econ, U2)[0], abs=1e-9)
+
+
+@st.composite
+def economies3(draw):
+    """One lender rich at date 0 and two borrowers rich at date 1 (the shape of Environment 3)."""
+    w = [draw(st.floats(0.2, 0.5)) for _ in range(3)]
+    alpha = np.array(w) / sum(w)
+    e0 = [[draw(st.floats(2.0, 5.0)), draw(st.floats(2.0, 8.0))]] + \
+         [[draw(st.floats(0.5, 4.0)), draw(st.floats(0.3, 1.0))] for _ in range(2)]
+    e = [[draw(st.floats(0.3, 1.0)), draw(st.floats(0.3, 1.0))]] + \
+        [[draw(st.floats(3.0, 7.0)), draw(st.floats(3.0, 7.0))] for _ in range(2)]
+    return fs.collateral_economy(alpha, e0, e, sigma=draw(st.floats(1.5, 3.0)))
+
+
+@given(economies3())
+@settings(max_examples=12)
+def test_theorem1_three_types(econ):
+    """Theorem 1 against Program 1 with three types: the collateral equilibrium is strictly inside the
+    one-market frontier when a constraint binds; an equilibrium with one exchange is on it; one with a
+    mixing lender (several spot markets) is not dominated by it (gap <= 0)."""
+    ce = fs.collateral_equilibrium(econ)
+    try:
+        se = fs.segregated_equilibrium(econ)
+    except (RuntimeError, NotImplementedError):
+        se = None
+    assume(se is not None and se.converged and ce.K > 0)
+    if ce.binding.any():
+        assert fs.welfare_gap(econ, ce.U) > 1e-12
+    gap = fs.welfare_gap(econ, se.U)
+    if se.z.shape[0] == 1:
+        assert abs(gap) < 1e-9
+    else:
+        assert gap < 1e-9
+
+
+def _planner_numpy(econ, Ubar, n_starts=9):
+    """NumPy/scipy twin of planner_kernel / planner3_kernel: Program 1 reduced as in the chapter, written
+    for any number of types and maximised by SLSQP over (K, W^2..W^H) from several storage levels."""
+    from scipy.optimize import minimize
+
+    a, e10, e20 = econ.alpha, econ.e0[:, 0], econ.e0[:, 1]
+    e1, e2, R, beta, s = econ.e[:, 0, 0], econ.e[:, 0, 1], econ.R[0], econ.beta, econ.sigma
+    Ubar = np.atleast_1d(Ubar)
+
+    def parts(x):
+        K, W = x[0], x[1:]
+        z = (a @ e1) / (a @ e2 + R * K)
+        p = z**s
+        F = e1 + p * e2
+        W1 = (a @ e1 + p * (a @ e2 + R * K) - a[1:] @ W) / a[0]
+        E10, C20 = a @ e10, a @ e20 - K
+        v = lambda w: fs.indirect_utility(w, z, s)  # noqa: E731
+        om = ((1 - s) * (Ubar - beta * v(W)) / (E10 ** (1 - s) + C20 ** (1 - s))) ** (1 / (1 - s))
+        om1 = (1 - a[1:] @ om) / a[0]
+        return F, W1, om1, E10, C20, v
+
+    def neg_u1(x):
+        F, W1, om1, E10, C20, v = parts(x)
+        if not (om1 > 0 and W1 > 0 and np.all(np.isfinite(om1))):
+            return 1e6
+        return -(((om1 * E10) ** (1 - s) + (om1 * C20) ** (1 - s)) / (1 - s) + beta * v(W1))
+
+    cons = [{"type": "ineq", "fun": lambda x: x[1:] - parts(x)[0][1:]},
+            {"type": "ineq", "fun": lambda x: parts(x)[1] - parts(x)[0][0]}]
+    best = -np.inf
+    top = (a @ e20) * (1 - 1e-6)
+    for K0 in np.linspace(0.05, 0.95, n_starts) * top:
+        z = (a @ e1) / (a @ e2 + R * K0)
+        F = e1 + z**s * e2
+        x0 = np.concatenate([[K0], F[1:] + 0.5 * z**s * R * K0])
+        out = minimize(neg_u1, x0, method="SLSQP", bounds=[(0, top)] + [(None, None)] * (econ.H - 1),
+                       constraints=cons, options={"ftol": 1e-14, "maxiter": 500})
+        if np.all(cons[0]["fun"](out.x) > -1e-9) and cons[1]["fun"](out.x) > -1e-9:
+            best = max(best, -out.fun)
+    return best
+
+
+@pytest.mark.parametrize("name", ["ENV1", "ENV3"])
+def test_planner_kernels_match_their_scipy_twin(name):
+    econ = getattr(fs, name)
+    ce = fs.collateral_equilibrium(econ)
+    U1, _ = fs.planner_max_u1(econ, ce.U[1:] if econ.H > 2 else ce.U[1])
+    # SLSQP (ftol 1e-14) and the golden sections (interval ~1e-13, concave maximum: error ~1e-26 in U)
+    # agree to ~3e-15 here; 1e-9 leaves room for platform rounding
+    assert _planner_numpy(econ, ce.U[1:]) == pytest.approx(U1, abs=1e-9)

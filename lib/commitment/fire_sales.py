@@ -27,7 +27,8 @@ What is solved here (and what is not):
   (Environment 1 and any two-type economy), S = 1 with one exchange per borrower type and a lender
   who mixes (Environment 3), and the mirror two-state economies. ``z_grid`` restricts exchanges to a
   finite set (the paper's printed tables are such grid solutions).
-- :func:`planner_frontier`, :func:`welfare_gap` (Program 1): two types, one state.
+- :func:`planner_max_u1`, :func:`welfare_gap` (Program 1): one state, two or three types, one spot
+  market; :func:`planner_frontier`: two types.
 - :func:`rights_price_band`: prices of rights in any exchange, active or not (the KKT inequality (56)).
 
 Other economies raise ``NotImplementedError`` naming the restriction. With one state, securities are
@@ -1034,24 +1035,160 @@ def planner_kernel(U2bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan):
     return f, K, x
 
 
+@njit(cache=True)
+def _u1_given3(W2, W3, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Three types: type 1's utility when types 2 and 3 get U2bar, U3bar with date-1 wealths W2, W3
+    (type 1 keeps the rest of T1); -1e300 when infeasible (a floor W1 >= F1 or a share om1 > 0 fails)."""
+    E10 = alpha @ e10
+    C20 = alpha @ e20 - K
+    z = (alpha @ e1) / (alpha @ e2 + R * K)
+    p = z**sigma
+    T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
+    W1 = (T1 - alpha[1] * W2 - alpha[2] * W3) / alpha[0]
+    if W1 < (e1[0] + p * e2[0]) * (1.0 - 1e-14):
+        return -1e300
+    W1 = max(W1, e1[0] + p * e2[0])
+    om = np.empty(2)
+    Ws = (W2, W3)
+    Us = (U2bar, U3bar)
+    for j in range(2):
+        X = Us[j] - beta * _v(Ws[j], z, sigma)
+        if sigma == 1.0:
+            om[j] = np.exp(0.5 * (X - np.log(E10) - np.log(C20)))
+        else:
+            base = (1.0 - sigma) * X / (E10 ** (1.0 - sigma) + C20 ** (1.0 - sigma))
+            if base <= 0.0:
+                return -1e300
+            om[j] = base ** (1.0 / (1.0 - sigma))
+    om1 = (1.0 - alpha[1] * om[0] - alpha[2] * om[1]) / alpha[0]
+    if om1 <= 0.0:
+        return -1e300
+    return _phi(om1 * E10, sigma) + _phi(om1 * C20, sigma) + beta * _v(W1, z, sigma)
+
+
+@njit(cache=True)
+def _golden_W3(W2, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """max over W3 in [F3, (T1 - a1 F1 - a2 W2)/a3] of :func:`_u1_given3` (concave in W3), corners checked."""
+    z = (alpha @ e1) / (alpha @ e2 + R * K)
+    p = z**sigma
+    T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
+    a = e1[2] + p * e2[2]
+    b = (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[1] * W2) / alpha[2]
+    if b < a:
+        return -1e300
+    g = 0.6180339887498949
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc = _u1_given3(W2, c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    fd = _u1_given3(W2, d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    lo, hi = a, b
+    for _ in range(60):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _u1_given3(W2, c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _u1_given3(W2, d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    best = _u1_given3(W2, 0.5 * (a + b), K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    for xe in (lo, hi):
+        best = max(best, _u1_given3(W2, xe, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
+    return best
+
+
+@njit(cache=True)
+def _golden_W2(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """max over W2 of :func:`_golden_W3` (a maximum of a jointly concave function over a convex slice is
+    concave in W2), corners checked."""
+    z = (alpha @ e1) / (alpha @ e2 + R * K)
+    p = z**sigma
+    T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
+    a = e1[1] + p * e2[1]
+    b = (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[2] * (e1[2] + p * e2[2])) / alpha[1]
+    g = 0.6180339887498949
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc = _golden_W3(c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    fd = _golden_W3(d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    lo, hi = a, b
+    for _ in range(60):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _golden_W3(c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _golden_W3(d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    best = _golden_W3(0.5 * (a + b), K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    for xe in (lo, hi):
+        best = max(best, _golden_W3(xe, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
+    return best
+
+
+@njit(cache=True)
+def planner3_kernel(U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan):
+    """Program 1 with three types and one state: max U1 s.t. U2 >= U2bar, U3 >= U3bar, one spot market.
+    Returns (U1max, K*). Same design as :func:`planner_kernel`: a scan of K refined by golden section;
+    for each K, nested golden sections over the date-1 wealths W2, W3 above their floors e1 + p e2."""
+    top = (alpha @ e20) * (1.0 - 1e-6)
+    best, ib = -1e301, 0
+    Ks = np.linspace(0.0, top, n_scan)
+    for i in range(n_scan):
+        f = _golden_W2(Ks[i], U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+        if f > best:
+            best, ib = f, i
+    a = Ks[max(ib - 1, 0)]
+    b = Ks[min(ib + 1, n_scan - 1)]
+    g = 0.6180339887498949
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc = _golden_W2(c, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    fd = _golden_W2(d, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    for _ in range(60):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _golden_W2(c, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _golden_W2(d, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    K = 0.5 * (a + b)
+    f = _golden_W2(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    if best > f:
+        K, f = Ks[ib], best
+    return f, K
+
+
 def _check_planner(economy):
-    if economy.S != 1 or economy.H != 2:
-        raise NotImplementedError("the constrained planner is implemented for two types and one state")
+    if economy.S != 1 or economy.H not in (2, 3):
+        raise NotImplementedError("the constrained planner is implemented for two or three types and one state")
 
 
 def planner_max_u1(economy, U2bar, n_scan=41):
-    """Program 1 (eqs. 15-16): the largest U^1 attainable with U^2 >= U2bar; returns (U1, K)."""
+    """Program 1 (eqs. 15-16) with one state and one spot market: the largest U^1 attainable when every
+    other type h gets at least its entry of ``U2bar`` (a number for two types, a pair (U^2, U^3) for three
+    types); returns (U1, K)."""
     _check_planner(economy)
-    U1, K, _ = planner_kernel(float(U2bar), *_one_state(economy), int(n_scan))
+    others = np.atleast_1d(np.asarray(U2bar, dtype=float))
+    if others.shape != (economy.H - 1,):
+        raise ValueError(f"U2bar must give the utility floors of the {economy.H - 1} types other than type 1")
+    if economy.H == 2:
+        U1, K, _ = planner_kernel(float(others[0]), *_one_state(economy), int(n_scan))
+    else:
+        U1, K = planner3_kernel(float(others[0]), float(others[1]), *_one_state(economy), int(n_scan))
     if U1 < -1e299:
         raise ValueError(f"U2bar = {U2bar!r} is not attainable")
     return float(U1), float(K)
 
 
 def welfare_gap(economy, U):
-    """How far a utility pair U = (U1, U2) lies inside the constrained frontier (Program 1):
-    max{U1 : U2 >= U[1]} - U[0]. Zero for constrained-optimal allocations (Theorem 1)."""
-    return planner_max_u1(economy, U[1])[0] - float(U[0])
+    """How far a utility vector U = (U1, ..., UH) lies inside the constrained frontier of Program 1 (one
+    state, one spot market, two or three types): max{U1 : Uh >= U[h], h > 1} - U[0]. Zero for
+    constrained-optimal allocations (Theorem 1). With three types a segregated equilibrium with a mixing
+    lender uses several spot markets, which Program 1 cannot: its gap is then <= 0 (Theorem 1 says no
+    one-market allocation dominates it), not zero."""
+    U = np.asarray(U, dtype=float)
+    return planner_max_u1(economy, U[1:] if economy.H > 2 else U[1])[0] - float(U[0])
 
 
 def planner_frontier(economy, n=40, U2_range=None):
@@ -1061,6 +1198,8 @@ def planner_frontier(economy, n=40, U2_range=None):
     U2 plus a margin (the margin is the larger of their distance and 5 % of |U2|).
     """
     _check_planner(economy)
+    if economy.H != 2:
+        raise NotImplementedError("planner_frontier draws the two-type frontier; use planner_max_u1 for three types")
     if U2_range is None:
         u_ce = collateral_equilibrium(economy).U[1]
         u_se = segregated_equilibrium(economy).U[1]
