@@ -144,6 +144,8 @@ def test_page_renders(browser, site, anchors, path):
                 bad_links.append(f"{href} (no such anchor)")
         assert not bad_links, f"{path}: internal links that do not resolve: {bad_links}"
         assert not lp.problems, f"{path}: " + "; ".join(lp.problems)
+        if path != PAGES[-1]:
+            assert page.query_selector("a.right-next"), f"{path}: no link to the next page"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")))
     finally:

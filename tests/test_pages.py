@@ -46,3 +46,13 @@ def test_widget_detector_flags_widget_code():
     assert LIVE_WIDGET.search("interact(f, x=(0, 1))")
     assert LIVE_WIDGET.search("s = widgets.FloatSlider()")
     assert not LIVE_WIDGET.search("fig, ax = plt.subplots()")
+
+
+SUMMARY = re.compile(r"^# .+\n+(?:\*[^\n]+\*\n+)?:::\{admonition\} What you will learn\n:class: tip\n", re.M)
+
+
+@pytest.mark.parametrize("page", toc_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_page_opens_with_what_you_will_learn(page):
+    # readers see a short summary right under the title (an optional italic subtitle may sit between)
+    assert SUMMARY.search(page.read_text(encoding="utf-8")), (
+        f"{page.relative_to(ROOT)}: put a ':::{{admonition}} What you will learn' box (class tip) right after the title")
