@@ -6,21 +6,14 @@ equilibrium), limits proportional to the Perron vector (exact roll-over), 500-po
 
 import numpy as np
 
-from commitment.self_enforcing_debt.markov import (make_grids, perron, time_iteration_kernel,
+from commitment.self_enforcing_debt.markov import (example_chain, make_grids, time_iteration_kernel,
                                                     time_iteration_numpy)
 from run import Case
 
 
 def setup():
-    rng = np.random.default_rng(1)
-    P = rng.uniform(0.2, 1.0, (3, 3))
-    P /= P.sum(1, keepdims=True)
-    y = np.array([1.4, 1.0, 0.6])
-    m = rng.uniform(0.7, 1.4, 3)
-    Q = P * m[None, :] / m[:, None]
-    rho, v = perron(Q)
-    Q = Q / rho
-    phi = -0.3 * v / v.max()
+    P, Q, y, v = example_chain(1)
+    phi = -0.3 * v
     A = make_grids(Q, y, phi, 500, 6.0)
     return A, P, Q, y, phi, 0.9, 1.0, 1e-10, 5000
 

@@ -15,7 +15,7 @@ from commitment.self_enforcing_debt import (
     collapse_map, collapse_path, debt_limit_iteration, default_gap, default_gap_log, default_plan,
     er_residual_det, er_residual_markov, off_steady_state, perron, pv_argument, repaying_plan,
     solve_household, steady_state, time_iteration_numpy, transition, two_state_markov, value_at)
-from commitment.self_enforcing_debt.markov import time_iteration_kernel
+from commitment.self_enforcing_debt.markov import example_chain, time_iteration_kernel
 
 BASE = dict(e_hi=1.5, e_lo=0.5, beta=0.9)
 
@@ -245,14 +245,8 @@ def test_theorem_1_and_proposition_3_two_state(pi, sigma):
 
 
 def _random_chain(seed=1):
-    rng = np.random.default_rng(seed)
-    P = rng.uniform(0.2, 1.0, (3, 3))
-    P /= P.sum(1, keepdims=True)
-    y = np.array([1.4, 1.0, 0.6])
-    m = rng.uniform(0.7, 1.4, 3)
-    Q = P * m[None, :] / m[:, None]
-    rho, _ = perron(Q)
-    return P, Q / rho, y
+    P, Q, y, _ = example_chain(seed)
+    return P, Q, y
 
 
 def test_theorem_1_three_states():

@@ -23,7 +23,7 @@ from commitment.self_enforcing_debt.example import (  # noqa: F401
 _LAZY = {
     "markov": ("HouseholdSolution", "LimitIteration", "TwoStateEquilibrium", "autarky_values",
                "consumption_at", "debt_limit_iteration", "er_residual_markov", "natural_limits",
-               "perron", "solve_household", "time_iteration_numpy", "two_state_markov", "value_at"),
+               "perron", "example_chain", "solve_household", "time_iteration_numpy", "two_state_markov", "value_at"),
     "deterministic": ("PVArgument", "TimeChain", "pv_argument", "simulate", "time_chain"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}

@@ -41,6 +41,7 @@ __all__ = [
     "LimitIteration",
     "debt_limit_iteration",
     "perron",
+    "example_chain",
     "er_residual_markov",
     "natural_limits",
     "autarky_values",
@@ -401,6 +402,24 @@ def perron(Q):
     k = int(np.argmax(w.real))
     v = np.abs(V[:, k].real)
     return float(w[k].real), v / v.sum()
+
+
+def example_chain(seed=1):
+    """A random 3-state economy (ours) used by the tests, the roll-over page's checks and the benchmark.
+
+    Transition matrix P with entries drawn from U[0.2, 1] (rows normalised), endowments (1.4, 1.0, 0.6),
+    and Arrow prices Q = P m(s')/m(s) with m drawn from U[0.7, 1.4], rescaled to Perron root one (the
+    growth-adjusted interest rate equals growth, as in an equilibrium with self-enforcing debt).
+    Returns ``(P, Q, y, v)`` with ``v`` the Perron vector of Q (largest entry one).
+    """
+    rng = np.random.default_rng(seed)
+    P = rng.uniform(0.2, 1.0, (3, 3))
+    P /= P.sum(1, keepdims=True)
+    y = np.array([1.4, 1.0, 0.6])
+    m = rng.uniform(0.7, 1.4, 3)
+    Q = P * m[None, :] / m[:, None]
+    rho, v = perron(Q)
+    return P, Q / rho, y, v / v.max()
 
 
 def natural_limits(Q, y):
