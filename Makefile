@@ -23,10 +23,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@# JupyterLab: open .md files with jupytext's notebook view by default
-	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
-		> $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# JupyterLab: open .md files with jupytext's notebook view by default (the same step as on Binder)
+	@NB_PYTHON_PREFIX=$(VENV) bash .binder/postBuild
 	@touch $(STAMP)
 
 install: $(STAMP)

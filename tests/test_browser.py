@@ -4,8 +4,10 @@ The site is built once per test session (``jupyter-book build``, reusing the exe
 served from ``_build/html`` on a loopback port. For every page of the toc: no uncaught script error and
 no console error from the page's own scripts, no failed request to the site, MathJax has rendered
 (no raw ``$$`` or ``\\begin{`` left in the visible text), every image has loaded with a non-zero size,
-every internal link resolves (page and anchor). Every kernel-free explorer changes its figure when any
-of its sliders moves. Screenshots go to ``_build/screenshots/`` (ignored by git).
+every internal link resolves (page and anchor), long text outputs scroll inside a box of bounded
+height, and there is a link to the next page. Every kernel-free explorer changes its figure when any
+of its sliders moves. Screenshots (each page's top, its first figure, each explorer) go to
+``_build/screenshots/`` (ignored by git).
 
 Without Chromium these tests are skipped with a message, unless ``COMMITMENT_REQUIRE_BROWSER=1`` (set by
 ``.ci/run``, which installs Chromium), in which case they fail.
@@ -37,6 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PAGES = [p.relative_to(ROOT).with_suffix(".html").as_posix() for p in toc_files()]
+MAX_OUTPUT_PX = 600  # a text output box taller than this must scroll (commitment.css caps it at 30em)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -143,11 +146,20 @@ def test_page_renders(browser, site, anchors, path):
             elif fragment and file.suffix == ".html" and urllib.parse.unquote(fragment) not in anchors(file):
                 bad_links.append(f"{href} (no such anchor)")
         assert not bad_links, f"{path}: internal links that do not resolve: {bad_links}"
+        tall = page.evaluate(f"""() => Array.from(document.querySelectorAll('div.cell_output pre'))
+            .filter(pre => pre.getBoundingClientRect().height > {MAX_OUTPUT_PX})
+            .map(pre => pre.innerText.slice(0, 60))""")
+        assert not tall, f"{path}: text outputs taller than {MAX_OUTPUT_PX} px (not scrolled): {tall}"
         assert not lp.problems, f"{path}: " + "; ".join(lp.problems)
         if path != PAGES[-1]:
             assert page.query_selector("a.right-next"), f"{path}: no link to the next page"
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")))
+        name = path.replace("/", "__").removesuffix(".html")
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+        figure = page.query_selector("div.cell_output img")
+        if figure:  # the page's first figure as a reader sees it, to judge its size and legibility
+            figure.scroll_into_view_if_needed()
+            figure.screenshot(path=str(SHOTS / f"{name}__figure0.png"))
     finally:
         lp.close()
 

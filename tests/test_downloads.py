@@ -28,16 +28,19 @@ def test_page_offers_md_and_clean_ipynb_downloads(book_html, page):
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_launch_buttons_point_at_files_in_the_repository(book_html, page):
+def test_launch_buttons_open_files_in_the_repository_in_a_format_the_service_reads(book_html, page):
     rel = page.relative_to(ROOT)
     html = (book_html / rel.with_suffix(".html")).read_text(encoding="utf-8")
     binder = re.findall(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', html)
-    colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', html)
-    assert binder and colab, f"{rel}: missing Binder or Colab launch button"
+    assert binder, f"{rel}: missing Binder launch button"
     for url in binder:
         target = urllib.parse.parse_qs(urllib.parse.urlparse(url.replace("&amp;", "&")).query)["urlpath"][0]
-        path = target.split("tree/", 1)[1]
+        interface, path = target.split("/tree/", 1)
+        assert interface == "lab", f"{rel}: Binder should open JupyterLab (jupytext's notebook view), not {interface}"
+        assert path == rel.as_posix(), f"{rel}: Binder opens {path}, not the page's own source"
         assert (ROOT / path).exists(), f"{rel}: Binder opens {path}, which is not in the repository"
-    for url in colab:
-        path = url.split("/blob/", 1)[1].split("/", 1)[1]
-        assert (ROOT / path).exists(), f"{rel}: Colab opens {path}, which is not in the repository"
+    # Colab reads only .ipynb files from GitHub; the repository holds MyST .md sources, so a Colab
+    # button would open nothing (book/intro.md gives the download-and-upload route instead)
+    colab = re.findall(r'href="(https://colab\.research\.google\.com/[^"]+)"', html)
+    assert all(url.endswith(".ipynb") and (ROOT / url.split("/blob/", 1)[1].split("/", 1)[1]).exists()
+               for url in colab), f"{rel}: Colab button on a file Colab cannot open: {colab}"

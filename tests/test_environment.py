@@ -1,6 +1,9 @@
 """environment.yml (conda route) and pyproject.toml (pip route) declare the same dependencies."""
 
+import json
+import os
 import re
+import subprocess
 import tomllib
 
 import yaml
@@ -53,4 +56,19 @@ def test_python_version_agrees():
     proj = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert proj["requires-python"] == ">=3.11"
-    assert "python>=3.11" in [d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str)]
+    pythons = [d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    # conda pins the tested version, written `python=X.Y`: the only form repo2docker (Binder) reads
+    assert pythons == ["python=3.11"], pythons
+
+
+def test_binder_uses_the_same_environment_and_opens_pages_as_notebooks(tmp_path):
+    binder = ROOT / ".binder"
+    assert (binder / "environment.yml").resolve() == (ROOT / "environment.yml").resolve(), \
+        ".binder/environment.yml must be a link to the root environment.yml (one list of packages)"
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = [s for d in env["dependencies"] if isinstance(d, dict) for s in d["pip"]]
+    assert "-e ." in pip, "Binder and the conda route install the book's package from the repository"
+    subprocess.run(["bash", str(binder / "postBuild")], check=True, env={**os.environ, "NB_PYTHON_PREFIX": str(tmp_path)})
+    settings = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
+    viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}

@@ -126,8 +126,10 @@ def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
     key0 = "-".join(map(str, start))
     payload = json.dumps(frames).replace("</", "<\\/")  # no "</script>" inside the JSON
     heading = f"<p><strong>{html.escape(title)}</strong></p>" if title else ""
+    # tables returned with the figures get cell padding here, so they read the same in Jupyter and on the site
+    style = f"<style>#{uid} .explorer-extra td, #{uid} .explorer-extra th {{padding: 0.1em 0.7em}}</style>"
     page = f"""<div class="commitment-explorer" id="{uid}" data-figures="{n}">
-{heading}{''.join(controls)}
+{style}{heading}{''.join(controls)}
 <img alt="explorer figure" style="max-width:100%" src="{frames[key0][0]}">
 <div class="explorer-extra">{frames[key0][1]}</div>
 <script type="application/json" class="explorer-frames">{payload}</script>

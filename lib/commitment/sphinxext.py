@@ -12,6 +12,10 @@ build (:func:`commitment.registry.find_checks`); nothing in the report is writte
 depends on every chapter page, so it is rebuilt whenever a check is added or removed. Whether the
 checks *pass* is established by executing the pages (the build fails on a failing check, and so does
 the test suite); the report says where they are and what they check.
+
+It also adds the book's stylesheet (``commitment/static/commitment.css``: long cell outputs scroll),
+removes solutions in the student edition, drops duplicated inline scripts, and strips outputs from the
+downloadable ``.ipynb`` files.
 """
 
 from __future__ import annotations
@@ -175,7 +179,13 @@ def _strip_downloaded_notebooks(app, exception):
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _add_static_path(app):
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app):
+    app.connect("builder-inited", _add_static_path)
+    app.add_css_file("commitment.css")
     app.add_directive("verification-summary", VerificationSummary)
     app.add_directive("verification-report", VerificationReport)
     app.add_config_value("commitment_student_edition", False, "env")
