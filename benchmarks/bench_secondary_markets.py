@@ -5,6 +5,14 @@ in each of its 32 states, at first-best gross holdings without a secondary marke
 Foreign's 8 enforcement choices are evaluated (the inner loop of the no-secondary-market counterfactual
 of R3). The numba side is one compiled call per government for all states; the NumPy twin evaluates
 all choices of a state at once (vectorised) and loops over states.
+
+Two more kernels against their twins (same bisections, vectorised in NumPy):
+
+- the Negishi planner allocation behind ``complete_markets_negishi`` (R0): for given weights, the
+  multiplier of every date and state by bisection in log mu; the redistribution economy's 6 types and
+  33 dates, at the weights of its first best;
+- the bond-only market of R8: Foreign's Euler residual at Home's price (an inner bisection) on the
+  200-point grid that ``bond_only_equilibrium`` scans to bracket the bond position.
 """
 
 import numpy as np
@@ -35,4 +43,24 @@ def twin(econ, cash, D, E):
     return _both(sm.enumerate_enforcement_states_numpy, econ, cash, D, E)
 
 
-CASES = [Case("secondary markets: enforcement enumeration, 32 states", fast, twin, setup, target=10.0, rtol=1e-12)]
+def setup_negishi():
+    econ = sm.redistribution_economy(r=0.3, e=0.3, v=0.2, agg=0.3)
+    cm = sm.complete_markets(econ, 2.0)
+    totals = np.concatenate([[econ.mass @ econ.y0], econ.mass @ econ.Y])
+    return cm.c0 ** 2.0, econ.mass, totals, 2.0
+
+
+def setup_bond():
+    econ = sm.mirror_economy(g=0.1, v=0.2, e=0.0)
+    aut = sm.regional_autarky(econ)
+    grid = np.linspace(1e-9, min(aut.c[2].min(), aut.c0[0]) * (1 - 1e-9), 200)
+    return grid, aut.c0[0], aut.c[0], aut.c0[2], aut.c[2], econ.pi, 2.0
+
+
+CASES = [
+    Case("secondary markets: enforcement enumeration, 32 states", fast, twin, setup, target=10.0, rtol=1e-12),
+    Case("secondary markets: Negishi allocation, 6 x 33", sm._negishi_allocation, sm.negishi_allocation_numpy,
+         setup_negishi, rtol=1e-12),
+    Case("secondary markets: bond-only excess, 200 b", sm._bond_excess_grid, sm.bond_excess_numpy, setup_bond,
+         rtol=1e-12),
+]

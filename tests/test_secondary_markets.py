@@ -383,6 +383,17 @@ def test_t16_bond_only():
         assert rep.full_domestic.all() and np.max(np.abs(rep.c - bond.c)) < EXACT
 
 
+def test_t16_bond_only_without_a_motive_to_trade():
+    """g = 0: both regions have the same autarky MRS, so the bond market clears at b = 0 (no bracket
+    with b > 0 exists; the solver must say so by returning b = 0, not fail)."""
+    e = sm.mirror_economy(g=0.0, v=0.2, e=0.0)
+    bond = sm.bond_only_equilibrium(e, 2.0)
+    assert bond.b == 0.0
+    assert np.max(np.abs(bond.residuals)) < EXACT
+    aut = sm.regional_autarky(e)
+    assert np.max(np.abs(bond.c - aut.c)) == 0.0 and np.max(np.abs(bond.c0 - aut.c0)) == 0.0
+
+
 # --------------------------------------------------------------------------- kernels vs twins
 
 

@@ -20,6 +20,12 @@ The module computes, for an :class:`Economy`:
   enforcement risk with friends and foes (R10, :func:`friends_foes_equilibrium`), the footnote-13
   "defaulter" variant, a monopoly issuer (R11), short-run commitment (R12).
 
+The numba kernels have plain NumPy twins running the same algorithms, used by the tests and the
+benchmark: :func:`enumerate_enforcement_numpy` (the governments' enumeration),
+:func:`negishi_allocation_numpy` (the planner allocation behind :func:`complete_markets_negishi`) and
+:func:`bond_excess_numpy` (the bond-only market of R8); the friends-and-foes price is checked against the
+notes' closed-form quadratic.
+
 Result labels R0-R13 are the book's (the draft numbers no result); equation numbers are the draft's.
 Everything marked *ours* in a docstring is a parametric illustration built for the book, consistent with
 the paper's assumptions but not stated in it.
@@ -47,6 +53,7 @@ __all__ = [
     "check_within_region_symmetry",
     "complete_markets",
     "complete_markets_negishi",
+    "negishi_allocation_numpy",
     "regional_autarky",
     "regional_complete_markets",
     "gross_holdings",
@@ -69,6 +76,7 @@ __all__ = [
     "mirror_gain_closed_form",
     "partial_secondary_markets",
     "bond_only_equilibrium",
+    "bond_excess_numpy",
     "friends_foes_equilibrium",
     "friends_foes_demand",
     "friends_foes_sm_price",
@@ -399,6 +407,25 @@ def _negishi_allocation(lam, mass, totals, sigma):
         for k in range(K):
             c[k, t] = (lam[k] / mu[t]) ** (1.0 / sigma)
     return c, mu
+
+
+def negishi_allocation_numpy(lam, mass, totals, sigma):
+    """Plain NumPy twin of the numba kernel ``_negishi_allocation``: the same bisection in log mu,
+    run for all dates and states at once (vectorised over the columns of ``totals``)."""
+    lam, mass, totals = (np.asarray(a, dtype=float) for a in (lam, mass, totals))
+    lo, hi = np.full(totals.size, -60.0), np.full(totals.size, 60.0)
+    done = np.zeros(totals.size, dtype=bool)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        excess = mass @ (lam[:, None] / np.exp(mid)[None, :]) ** (1.0 / sigma) - totals
+        up = excess > 0.0
+        lo = np.where(done, lo, np.where(up, mid, lo))
+        hi = np.where(done, hi, np.where(up, hi, mid))
+        done |= hi - lo < 1e-15  # the kernel's stopping rule, column by column
+        if done.all():
+            break
+    mu = np.exp(0.5 * (lo + hi))
+    return (lam[:, None] / mu[None, :]) ** (1.0 / sigma), mu
 
 
 def complete_markets_negishi(economy, sigma, tol=1e-12, maxit=100):
@@ -1006,6 +1033,34 @@ def _bond_excess(b, y0H, YH, y0F, YF, pi, sigma):
     return out
 
 
+@njit(cache=True)
+def _bond_excess_grid(bs, y0H, YH, y0F, YF, pi, sigma):
+    """:func:`_bond_excess` on an array of bond positions (one compiled call for the bracketing grid)."""
+    out = np.empty(bs.size)
+    for i in range(bs.size):
+        out[i] = _bond_excess(bs[i], y0H, YH, y0F, YF, pi, sigma)
+    return out
+
+
+def bond_excess_numpy(bs, y0H, YH, y0F, YF, pi, sigma):
+    """Plain NumPy twin of ``_bond_excess_grid``: the same bisection for Home's price at each bond
+    position (vectorised over ``bs``), then the lender-side excess of Foreign's Euler equation."""
+    bs, YH, YF, pi = (np.asarray(a, dtype=float) for a in (bs, YH, YF, pi))
+    lo, hi = np.zeros(bs.size), np.minimum(y0H / bs, 1e6)
+    done = np.zeros(bs.size, dtype=bool)
+    for _ in range(300):
+        mid = 0.5 * (lo + hi)
+        home = mid * (y0H - mid * bs) ** (-sigma) - ((YH[None, :] + bs[:, None]) ** (-sigma)) @ pi
+        below = home < 0.0
+        lo = np.where(done, lo, np.where(below, mid, lo))
+        hi = np.where(done, hi, np.where(below, hi, mid))
+        done |= hi - lo < 1e-16 * np.maximum(1.0, hi)  # the kernel's stopping rule, element by element
+        if done.all():
+            break
+    q = 0.5 * (lo + hi)
+    return q * (y0F + q * bs) ** (-sigma) - ((YF[None, :] - bs[:, None]) ** (-sigma)) @ pi
+
+
 class BondEquilibrium(NamedTuple):
     q: float
     b: float
@@ -1029,17 +1084,21 @@ def bond_only_equilibrium(economy, sigma):
     args = (y0H, YH, y0F, YF, e.pi, sigma)
     # Home lends if its autarky MRS exceeds Foreign's; otherwise mirror the problem
     mrs = lambda y0, Y: (e.pi @ Y ** (-sigma)) / y0 ** (-sigma)
-    sign = 1.0 if mrs(y0H, YH) >= mrs(y0F, YF) else -1.0
+    mH, mF = mrs(y0H, YH), mrs(y0F, YF)
+    sign = 1.0 if mH >= mF else -1.0
     if sign < 0:
         args = (y0F, YF, y0H, YH, e.pi, sigma)
-    bmax = min(args[3].min(), args[0]) * (1 - 1e-9)
-    grid = np.linspace(1e-9, bmax, 200)
-    vals = np.array([_bond_excess(b, *args) for b in grid])
-    k = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
-    if k.size == 0:
-        raise RuntimeError("bond_only_equilibrium: no bracket for the bond position")
-    b = brentq(_bond_excess, grid[k[0]], grid[k[0] + 1], args, xtol=1e-15, rtol=8.9e-16)
-    q = _bond_price(b, args[0], args[1], e.pi, sigma)
+    if abs(mH - mF) <= 1e-14 * max(mH, mF):  # equal autarky prices (e.g. g = 0): no trade, q = MRS
+        b, q = 0.0, mH
+    else:
+        bmax = min(args[3].min(), args[0]) * (1 - 1e-9)
+        grid = np.linspace(1e-9, bmax, 200)
+        vals = _bond_excess_grid(grid, *args)
+        k = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
+        if k.size == 0:
+            raise RuntimeError("bond_only_equilibrium: no bracket for the bond position")
+        b = brentq(_bond_excess, grid[k[0]], grid[k[0] + 1], args, xtol=1e-15, rtol=8.9e-16)
+        q = _bond_price(b, args[0], args[1], e.pi, sigma)
     bH = sign * b
     c0 = np.where(e.region == 0, y0H - q * bH, y0F + q * bH)
     c = np.where((e.region == 0)[:, None], YH[None] + bH, YF[None] - bH)
@@ -1069,14 +1128,43 @@ def _ff_sm_foc(p, b, h, alpha, phi):
 
 
 @njit(cache=True)
-def _ff_price(b, alpha, phi):
-    """p(b): bisection on the buyer's FOC at h = b, positive at p = 1 - phi and negative at the upper
-    end min(1, alpha/b - phi) (where c_o -> 0), so only interior points are evaluated."""
-    lo = 1.0 - phi
-    hi = min(1.0, alpha / b - phi)
+def _def_sm_foc(p, b, h, alpha, pid):
+    """Secondary-market FOC in the defaulter variant: with prob. 1 - pi_d all payments are enforced, with
+    prob. pi_d none (the resident neither pays his issues nor is paid on his holdings)."""
+    cn = alpha - p * h + h - b
+    cd = alpha - p * h
+    return (1.0 - pid) * (1.0 - p) / cn - pid * p / cd
+
+
+FRIENDS_FOES, DEFAULTER = 0, 1  # the two enforcement-risk variants of §3.3 (the `variant` of _sm_price)
+
+
+@njit(cache=True)
+def _sm_price(b, alpha, par, variant):
+    """Secondary-market price p(b) at which Foreign residents hold the b bonds sold by Home: bisection on
+    the buyer's first-order condition at h = b, decreasing in p.
+
+    ``variant`` selects the condition (an integer, so that one cached kernel serves both; passing the
+    condition as a jitted function would defeat numba's cache):
+
+    - ``FRIENDS_FOES`` (``par`` = phi): :func:`_ff_sm_foc` on (1 - phi, min(1, alpha/b - phi)); it is
+      positive at the lower end and tends to -inf at the upper one (where c_o -> 0), so only interior
+      points are evaluated;
+    - ``DEFAULTER`` (``par`` = pi_d): :func:`_def_sm_foc` on (0, 1), positive as p -> 0 and negative as
+      p -> 1.
+    """
+    if variant == FRIENDS_FOES:
+        lo = 1.0 - par
+        hi = min(1.0, alpha / b - par)
+    else:
+        lo, hi = 0.0, 1.0
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        if _ff_sm_foc(mid, b, b, alpha, phi) > 0.0:
+        if variant == FRIENDS_FOES:
+            f = _ff_sm_foc(mid, b, b, alpha, par)
+        else:
+            f = _def_sm_foc(mid, b, b, alpha, par)
+        if f > 0.0:
             lo = mid
         else:
             hi = mid
@@ -1086,14 +1174,34 @@ def _ff_price(b, alpha, phi):
 
 
 @njit(cache=True)
-def _ff_youth(b, alpha, phi):
-    """Foreign issuer's youth Euler residual given the secondary-market price p(b) and Home's q(b)."""
-    p = _ff_price(b, alpha, phi)
+def _youth_foc(b, alpha, par, variant):
+    """Foreign issuer's youth Euler residual at issuance b, given the secondary-market price p(b) of
+    :func:`_sm_price` and Home's price q(b) from its Euler equation q/c_H0 = p/c_H1. ``variant`` as in
+    :func:`_sm_price`: friends and foes, q/c_F0 = phi^2/c_f + (1-phi)/c_o; defaulter, q/c_F0 =
+    (1-pi_d)/c_1 (if the government defaults the resident neither pays nor is paid)."""
+    p = _sm_price(b, alpha, par, variant)
     q = p * alpha / (1.0 - alpha + 2.0 * p * b)
     cf0 = 1.0 - alpha + q * b
-    cf = alpha - p * b + b - phi * b
-    co = alpha - p * b + (1.0 - phi) * b - b
-    return q / cf0 - phi * phi / cf - (1.0 - phi) / co
+    if variant == FRIENDS_FOES:
+        cf = alpha - p * b + b - par * b
+        co = alpha - p * b + (1.0 - par) * b - b
+        return q / cf0 - par * par / cf - (1.0 - par) / co
+    cn = alpha - p * b
+    return q / cf0 - (1.0 - par) / cn
+
+
+def _solve_issuance(alpha, par, variant, b_low, who):
+    """Issuance b solving :func:`_youth_foc` (a sign change on a 400-point grid from ``b_low`` to
+    alpha, then Brent), with the prices p(b) and q(b) there. Raises ``RuntimeError`` unless the grid
+    shows exactly one root."""
+    grid = np.linspace(b_low, alpha * (1 - 1e-6), 400)
+    vals = np.array([_youth_foc(b, alpha, par, variant) for b in grid])
+    k = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
+    if k.size != 1:
+        raise RuntimeError(f"{who}: expected one root in b, found {k.size} sign changes")
+    b = float(brentq(_youth_foc, grid[k[0]], grid[k[0] + 1], (alpha, par, variant), xtol=1e-15, rtol=8.9e-16))
+    p = float(_sm_price(b, alpha, par, variant))
+    return b, p, p * alpha / (1 - alpha + 2 * p * b)
 
 
 def friends_foes_sm_price(b, alpha=0.75, phi=0.5):
@@ -1101,7 +1209,7 @@ def friends_foes_sm_price(b, alpha=0.75, phi=0.5):
     alpha, phi = _check_alpha_phi(alpha, phi)
     if not 0 < b < alpha:
         raise ValueError(f"b must satisfy 0 < b < alpha, got {b}")
-    return float(_ff_price(float(b), alpha, phi))
+    return float(_sm_price(float(b), alpha, phi, FRIENDS_FOES))
 
 
 def friends_foes_demand(p, b, alpha=0.75, phi=0.5):
@@ -1162,14 +1270,7 @@ def friends_foes_equilibrium(alpha=0.75, phi=0.5):
     Home's Euler equation gives q, the outer root is Foreign's youth Euler equation.
     """
     alpha, phi = _check_alpha_phi(alpha, phi)
-    grid = np.linspace(alpha * 1e-6, alpha * (1 - 1e-6), 400)
-    vals = np.array([_ff_youth(b, alpha, phi) for b in grid])
-    k = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
-    if k.size != 1:
-        raise RuntimeError(f"friends_foes_equilibrium: expected one root in b, found {k.size} sign changes")
-    b = float(brentq(_ff_youth, grid[k[0]], grid[k[0] + 1], (alpha, phi), xtol=1e-15, rtol=8.9e-16))
-    p = float(_ff_price(b, alpha, phi))
-    q = p * alpha / (1 - alpha + 2 * p * b)
+    b, p, q = _solve_issuance(alpha, phi, FRIENDS_FOES, alpha * 1e-6, "friends_foes_equilibrium")
     cF0, cH0, cH1 = 1 - alpha + q * b, alpha - q * b, 1 - alpha + p * b
     cf, co = alpha - p * b + b - phi * b, alpha - p * b + (1 - phi) * b - b
     UF = 0.5 * np.log(cF0) + 0.5 * (phi * np.log(cf) + (1 - phi) * np.log(co))
@@ -1182,39 +1283,6 @@ def friends_foes_equilibrium(alpha=0.75, phi=0.5):
                        bool(np.max(np.abs(res)) < 1e-9))
 
 
-@njit(cache=True)
-def _def_sm_foc(p, b, h, alpha, pid):
-    """Secondary-market FOC in the defaulter variant: with prob. 1 - pi_d all payments are enforced, with
-    prob. pi_d none (the resident neither pays his issues nor is paid on his holdings)."""
-    cn = alpha - p * h + h - b
-    cd = alpha - p * h
-    return (1.0 - pid) * (1.0 - p) / cn - pid * p / cd
-
-
-@njit(cache=True)
-def _def_price(b, alpha, pid):
-    """Bisection on the defaulter-variant FOC: positive as p -> 0, negative as p -> 1."""
-    lo, hi = 0.0, 1.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if _def_sm_foc(mid, b, b, alpha, pid) > 0.0:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-16:
-            break
-    return 0.5 * (lo + hi)
-
-
-@njit(cache=True)
-def _def_youth(b, alpha, pid):
-    p = _def_price(b, alpha, pid)
-    q = p * alpha / (1.0 - alpha + 2.0 * p * b)
-    cf0 = 1.0 - alpha + q * b
-    cn = alpha - p * b
-    return q / cf0 - (1.0 - pid) / cn
-
-
 def defaulter_equilibrium(alpha=0.75, pi_d=0.2):
     """Footnote 13's 'defaulter' government, formalised by us: with probability ``pi_d`` the Foreign
     government enforces nothing. Identical Foreign residents are issuers and holders at once, so each is
@@ -1224,14 +1292,7 @@ def defaulter_equilibrium(alpha=0.75, pi_d=0.2):
         raise ValueError(f"alpha must satisfy 1/2 < alpha < 1, got {alpha}")
     if not 0 < pi_d < 1:
         raise ValueError(f"pi_d (default probability) must satisfy 0 < pi_d < 1, got {pi_d}")
-    grid = np.linspace(1e-6, alpha * (1 - 1e-6), 400)
-    vals = np.array([_def_youth(b, alpha, pi_d) for b in grid])
-    k = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
-    if k.size != 1:
-        raise RuntimeError(f"defaulter_equilibrium: expected one root in b, found {k.size}")
-    b = float(brentq(_def_youth, grid[k[0]], grid[k[0] + 1], (alpha, pi_d), xtol=1e-15, rtol=8.9e-16))
-    p = float(_def_price(b, alpha, pi_d))
-    q = p * alpha / (1 - alpha + 2 * p * b)
+    b, p, q = _solve_issuance(alpha, pi_d, DEFAULTER, 1e-6, "defaulter_equilibrium")
     return dict(b=b, p=p, q=q, c_F0=1 - alpha + q * b, c_F1=alpha - p * b, c_H0=alpha - q * b, c_H1=1 - alpha + p * b)
 
 
@@ -1297,8 +1358,9 @@ def short_run_gap(economy, sigma, rule="regional_netting"):
 
 def short_run_boundary(v, sigma, tol=1e-13):
     r"""The dispersion e* below which Home prefers 'none' in its rich states (mirror economy, g = a = 0),
-    found by bisection on :func:`short_run_gap` (the enumeration itself, not the closed form
-    :math:`(1+v)M_{1-\sigma}(1+e, 1-e) = 1`)."""
+    found by Brent's method on :func:`short_run_gap` (the enumeration itself, not the closed form
+    :math:`(1+v)M_{1-\sigma}(1+e, 1-e) = 1`); ``tol`` is the bracket width in e. The gap is continuous
+    in e (a maximum of continuous welfare differences) and changes sign once on [0, 1)."""
     def gap(e):
         econ = mirror_economy(g=0.0, v=v, e=e, a=0.0)
         d = short_run_gap(econ, sigma)
@@ -1307,13 +1369,7 @@ def short_run_boundary(v, sigma, tol=1e-13):
     lo, hi = 0.0, 1.0 - 1e-9
     if gap(lo) <= 0 or gap(hi) >= 0:
         raise RuntimeError("short_run_boundary: no sign change of W_none - W_all on [0, 1)")
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if gap(mid) > 0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    return float(brentq(gap, lo, hi, xtol=tol, rtol=8.9e-16))
 
 
 # ----------------------------------------------------------------------------------------- R5, footnote 12
