@@ -267,7 +267,7 @@ def symmetric_market_price(e_hi, e_lo, beta, phi, g=1.0, sigma=1.0) -> float:
     r"""Growth-adjusted price $x=x_o=x_e$ clearing the bond market for symmetric limits $\phi_o=\phi_e=\phi$.
 
     Solves $a(x)=-\phi$ with $a(x)$ from Lemma 1 (equation (10)), without imposing (13). For log
-    utility this is $\phi(x+1)(x+\beta)=\underline e x-\beta\bar e$ (our derivation, notes §3.8).
+    utility this is $\phi(x+1)(x+\beta)=\underline e x-\beta\bar e$ (our derivation).
     The result may violate Lemma 1's conditions (check with :func:`repaying_plan`).
     """
     p = create_example(e_hi, e_lo, beta, g, sigma)
@@ -287,7 +287,7 @@ def symmetric_market_price(e_hi, e_lo, beta, phi, g=1.0, sigma=1.0) -> float:
 
 
 class OffSteadyState(NamedTuple):
-    """Symmetric limits m times the SE level: market price and the default gap (notes §3.8, ours)."""
+    """Symmetric limits m times the SE level: market price and the default gap (ours)."""
 
     multiplier: float
     phi: float  # each type's limit, -m B*/2

@@ -28,8 +28,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from commitment.interpolation import interp_hermite, interp_hermite_many
-from commitment.self_enforcing_debt.example import bisect, crra
+from commitment.interpolation import interp_hermite_many, locate
+from commitment.self_enforcing_debt.example import bisect, create_example, crra
 from commitment.utility import crra_kernel
 
 __all__ = [
@@ -124,12 +124,23 @@ def _solve_c(s, w, c0, A, C, Q, K, active, phi):
 
 
 @njit(cache=True)
-def time_iteration_kernel(A, P, Q, y, phi, beta, sigma, tol, max_iter):
-    """Fixed point of the time-iteration operator on the consumption policy (numba kernel).
+def _advance(X, Xn):
+    """One step of a fixed-point iteration: returns sup |Xn - X| (nan if any entry is nan) and copies
+    Xn into X."""
+    err = 0.0
+    for k in range(X.size):
+        d = abs(Xn.flat[k] - X.flat[k])
+        if d > err or d != d:
+            err = d
+    X[...] = Xn
+    return err
 
-    A: (S, n) increasing grids, A[s, 0] >= zero-consumption level. Returns (C, iterations, sup change).
-    """
-    S, n = A.shape
+
+@njit(cache=True)
+def _claim_ratios(P, Q, beta, sigma):
+    """Which claims are traded (P > 0 and Q > 0) and the consumption ratios K = (beta P / Q)^(1/sigma)
+    of their Euler equations, c(a'(s'), s') = c K(s, s'); K = 0 for claims not traded."""
+    S = P.shape[0]
     active = np.zeros((S, S), dtype=np.bool_)
     K = np.zeros((S, S))
     for s in range(S):
@@ -137,6 +148,17 @@ def time_iteration_kernel(A, P, Q, y, phi, beta, sigma, tol, max_iter):
             if P[s, sp] > 0.0 and Q[s, sp] > 0.0:
                 active[s, sp] = True
                 K[s, sp] = (beta * P[s, sp] / Q[s, sp]) ** (1.0 / sigma)
+    return active, K
+
+
+@njit(cache=True)
+def time_iteration_kernel(A, P, Q, y, phi, beta, sigma, tol, max_iter):
+    """Fixed point of the time-iteration operator on the consumption policy (numba kernel).
+
+    A: (S, n) increasing grids, A[s, 0] >= zero-consumption level. Returns (C, iterations, sup change).
+    """
+    S, n = A.shape
+    active, K = _claim_ratios(P, Q, beta, sigma)
     C = np.empty((S, n))
     for s in range(S):
         base = y[s]
@@ -149,15 +171,10 @@ def time_iteration_kernel(A, P, Q, y, phi, beta, sigma, tol, max_iter):
     it = 0
     while it < max_iter:
         it += 1
-        err = 0.0
         for s in range(S):
             for i in range(n):
-                c = _solve_c(s, y[s] + A[s, i], C[s, i], A, C, Q, K, active, phi)
-                d = abs(c - C[s, i])
-                if d > err or d != d:
-                    err = d
-                Cn[s, i] = c
-        C[:, :] = Cn
+                Cn[s, i] = _solve_c(s, y[s] + A[s, i], C[s, i], A, C, Q, K, active, phi)
+        err = _advance(C, Cn)
         if err < tol or err != err:
             break
     return C, it, err
@@ -167,14 +184,13 @@ def time_iteration_kernel(A, P, Q, y, phi, beta, sigma, tol, max_iter):
 def _policies(A, C, P, Q, y, phi, beta, sigma):
     """Arrow-claim policies a'(s, s', i) implied by the consumption policy C."""
     S, n = A.shape
+    active, K = _claim_ratios(P, Q, beta, sigma)
     Ap = np.empty((S, S, n))
     for s in range(S):
         for sp in range(S):
-            active = P[s, sp] > 0.0 and Q[s, sp] > 0.0
-            k = (beta * P[s, sp] / Q[s, sp]) ** (1.0 / sigma) if active else 0.0
             for i in range(n):
-                if active:
-                    a, _ = _inverse_policy(A[sp], C[sp], C[s, i] * k)
+                if active[s, sp]:
+                    a, _ = _inverse_policy(A[sp], C[sp], C[s, i] * K[s, sp])
                     Ap[s, sp, i] = max(a, phi[sp])
                 else:
                     Ap[s, sp, i] = phi[sp]
@@ -183,37 +199,52 @@ def _policies(A, C, P, Q, y, phi, beta, sigma):
 
 @njit(cache=True)
 def _policy_evaluation(A, C, Ap, P, beta, sigma, tol, max_iter):
-    """V(s, i) = u(C) + beta sum_s' P V(a'(s'), s'), Hermite interpolation with slopes u'(C)."""
+    """Values of the policy: V(s, i) = u(C) + beta sum_s' P V(a'(s'), s'), V(., s') interpolated by
+    cubic Hermite with slopes u'(C) (envelope condition).
+
+    The points a'(s') are fixed, so the interpolation is a fixed sparse linear map: with rows
+    r = (s, i), V_r = b_r + sum_s' [w0 V(s', j) + w1 V(s', j + 1)], where j brackets a'(s') and the
+    slope terms of the Hermite formula are part of b. The map is iterated (a contraction with
+    modulus beta) from u(C)/(1 - beta)."""
     S, n = A.shape
-    U = np.empty((S, n))
-    D = np.empty((S, n))
+    rows = S * n
+    col = np.zeros((rows, S), dtype=np.int64)  # flat index s' n + j of the left node
+    w0 = np.zeros((rows, S))
+    w1 = np.zeros((rows, S))
+    b = np.empty(rows)
+    V = np.empty(rows)
     for s in range(S):
         for i in range(n):
-            U[s, i] = crra_kernel(C[s, i], sigma)
-            D[s, i] = C[s, i] ** (-sigma)
-    V = U / (1.0 - beta)
-    Vn = np.empty((S, n))
+            r = s * n + i
+            b[r] = crra_kernel(C[s, i], sigma)
+            V[r] = b[r] / (1.0 - beta)
+            for sp in range(S):
+                if P[s, sp] > 0.0:
+                    # beyond the top of the grid the value is held at its top value (truncation,
+                    # reported by HouseholdSolution.overflow); cubic extrapolation far out diverges
+                    x = min(Ap[s, sp, i], A[sp, n - 1])
+                    j = locate(A[sp], x)
+                    h = A[sp, j + 1] - A[sp, j]
+                    t = (x - A[sp, j]) / h
+                    w = beta * P[s, sp]
+                    col[r, sp] = sp * n + j
+                    w0[r, sp] = w * (2.0 * t ** 3 - 3.0 * t ** 2 + 1.0)
+                    w1[r, sp] = w * (-2.0 * t ** 3 + 3.0 * t ** 2)
+                    b[r] += w * h * ((t ** 3 - 2.0 * t ** 2 + t) * C[sp, j] ** (-sigma)
+                                     + (t ** 3 - t ** 2) * C[sp, j + 1] ** (-sigma))
+    Vn = np.empty(rows)
     err = np.inf
     it = 0
-    while it < max_iter:
-        it += 1
-        err = 0.0
-        for s in range(S):
-            for i in range(n):
-                v = U[s, i]
-                for sp in range(S):
-                    if P[s, sp] > 0.0:
-                        # beyond the top of the grid the value is held at its top value (truncation,
-                        # reported by HouseholdSolution.overflow); cubic extrapolation far out diverges
-                        v += beta * P[s, sp] * interp_hermite(A[sp], V[sp], D[sp], min(Ap[s, sp, i], A[sp, n - 1]))
-                Vn[s, i] = v
-                d = abs(v - V[s, i])
-                if d > err or d != d:
-                    err = d
-        V[:, :] = Vn
+    for it in range(1, max_iter + 1):
+        for r in range(rows):
+            v = b[r]
+            for k in range(S):
+                v += w0[r, k] * V[col[r, k]] + w1[r, k] * V[col[r, k] + 1]
+            Vn[r] = v
+        err = _advance(V, Vn)
         if err < tol or err != err:
             break
-    return V, it, err
+    return V.reshape((S, n)), it, err
 
 
 # ----------------------------------------------------------------------------------------------
@@ -463,7 +494,7 @@ class LimitIteration(NamedTuple):
 
 def debt_limit_iteration(P, Q, y, beta, sigma=1.0, punishment="exclusion", phi0=None, *, tol=1e-6,
                          max_iter=60, max_steps=None, n=300, a_max=None) -> LimitIteration:
-    r"""Iterate the not-too-tight operator at fixed prices (notes §6.4; Alvarez--Jermann's definition).
+    r"""Iterate the not-too-tight operator at fixed prices (Alvarez--Jermann's "not too tight" definition).
 
     ``punishment="exclusion"`` (Hellwig--Lorenzoni / Bulow--Rogoff): target $D(0,s)$, the value of
     saving only, computed once with zero limits. ``punishment="autarky"`` (Alvarez--Jermann): target
@@ -509,7 +540,7 @@ def debt_limit_iteration(P, Q, y, beta, sigma=1.0, punishment="exclusion", phi0=
 
 
 # ----------------------------------------------------------------------------------------------
-# the two-state stochastic economy (our extension, notes §6.3)
+# the two-state stochastic economy (our extension)
 # ----------------------------------------------------------------------------------------------
 
 
@@ -555,28 +586,14 @@ def two_state_markov(e_hi, e_lo, beta, persistence, sigma=1.0, g=1.0, punishment
     """
     if punishment not in ("exclusion", "autarky"):
         raise ValueError(f"punishment must be 'exclusion' or 'autarky', got {punishment!r}")
-    for name, v in (("e_hi", e_hi), ("e_lo", e_lo), ("beta", beta), ("persistence", persistence),
-                    ("sigma", sigma), ("g", g), ("split", split)):
-        if not math.isfinite(float(v)):
-            raise ValueError(f"{name} must be finite, got {v!r}")
-    e_hi, e_lo, beta, pi, sigma, g = map(float, (e_hi, e_lo, beta, persistence, sigma, g))
-    if not e_lo > 0:
-        raise ValueError(f"e_lo must be > 0, got {e_lo}")
-    if not e_hi > e_lo:
-        raise ValueError(f"e_hi must be > e_lo = {e_lo}, got {e_hi}")
-    if not 0 < beta < 1:
-        raise ValueError(f"beta must be in (0, 1), got {beta}")
+    # the same admissible endowments, beta, g and sigma as the deterministic example (create_example)
+    p = create_example(e_hi, e_lo, beta, g, sigma)
+    e_hi, e_lo, sigma, g, bh = p.e_hi, p.e_lo, p.sigma, p.g, p.beta_hat
+    pi, split = float(persistence), float(split)
     if not 0 <= pi < 1:
-        raise ValueError(f"persistence must be in [0, 1), got {pi}")
-    if not sigma > 0:
-        raise ValueError(f"sigma must be > 0, got {sigma}")
-    if not g > 0:
-        raise ValueError(f"g must be > 0, got {g}")
+        raise ValueError(f"persistence must be in [0, 1), got {persistence!r}")
     if not 0 <= split <= 1:
-        raise ValueError(f"split must be in [0, 1], got {split}")
-    bh = beta * g ** (1 - sigma)
-    if not bh < 1:
-        raise ValueError(f"beta * g**(1 - sigma) must be < 1, got {bh:.6g}")
+        raise ValueError(f"split must be in [0, 1], got {split!r}")
     Y = e_hi + e_lo
     P = np.array([[pi, 1 - pi], [1 - pi, pi]])
     y = np.array([e_hi, e_lo])
