@@ -48,6 +48,7 @@ __all__ = [
     "DebtMaturityModel",
     "create_model",
     "default_bounds",
+    "riskless_value_of_zero_debt",
     "repay_cdf",
     "repay_pdf",
     "expected_max",
@@ -110,16 +111,23 @@ class DebtMaturityModel(NamedTuple):
     A_nodes: np.ndarray  # exp(-beta G) at the nodes: consumption per unit of exp(v) when promising v_j
 
 
-def create_model(y=2.0, R=1.05, beta=None, tau_lo=0.2, tau_hi=0.9, N=800, pad=0.07, align_kink=True):
+def create_model(y=2.0, R=1.05, beta=None, tau_lo=0.2, tau_hi=0.9, N=800, pad=None, align_kink=True):
     """The perpetuity economy of Section 6: log utility, ``v^D = log(tau y)/(1-beta)``, ``tau ~ U[tau_lo, tau_hi]``.
 
     ``beta`` defaults to ``1/R`` (Figure 2); the paper's Figures 3-4 use ``beta = 0.9/R``. ``N`` is the
     number of grid nodes in ``v``; ``pad`` the room above ``vD_hi`` as a share of the support width.
-    With the default 0.07 the states with b >= 0 are all on the grid for beta R = 1; for beta R = 0.9
-    the smallest representable debt is B*(v_max, l) (2.5 at l = 0, below 0 for l >= 0.15). A larger pad
-    adds more creditor states (b < 0), where policy iteration converges slowly or cycles. ``align_kink=False`` spaces the grid uniformly from ``vD_lo`` to
-    the top without a node at ``vD_hi`` (only to show why the node matters). Raises ``ValueError``
-    naming the parameter and its admissible range.
+    With ``pad=None`` (default) the grid top is the larger of ``vD_hi + 0.07 (vD_hi - vD_lo)`` and
+    ``V(0, 0) + 0.01 (vD_hi - vD_lo)``, capped at ``vD_hi + 0.5 (vD_hi - vD_lo)``. Here ``V(0, 0)`` is the
+    repayment value of a government with no debt and no coupon, in closed form when its path is
+    riskless (:func:`riskless_value_of_zero_debt`; so whenever ``l* >= 0``, :func:`boundary_threshold`).
+    More legacy debt only lowers the value of a given debt, so unless the cap binds every state with
+    ``b >= 0`` and ``l >= 0`` is on the grid (at the paper's parameters the pad is 0.08 for beta R = 1
+    and 0.16 for beta R = 0.9). Where the cap binds (narrow default-cost ranges), debt levels below
+    ``B*(v_max, l)`` are off the grid, and :func:`simulate_path` and the functions built on it raise an
+    error that names the smallest representable debt. A larger pad only adds creditor states (b < 0),
+    where policy iteration converges slowly or cycles. ``align_kink=False`` spaces the grid uniformly from ``vD_lo`` to the top without a
+    node at ``vD_hi`` (only to show why the node matters). Raises ``ValueError`` naming the parameter
+    and its admissible range.
     """
     y, R = float(y), float(R)
     if not (math.isfinite(y) and y > 0):
@@ -134,12 +142,15 @@ def create_model(y=2.0, R=1.05, beta=None, tau_lo=0.2, tau_hi=0.9, N=800, pad=0.
         raise ValueError(f"tau_lo, tau_hi must satisfy 0 < tau_lo < tau_hi < 1, got {tau_lo!r}, {tau_hi!r}")
     if int(N) != N or N < 50:
         raise ValueError(f"N must be an integer >= 50 (grid nodes), got {N!r}")
-    pad = float(pad)
-    if not (0.01 <= pad <= 0.5):
-        raise ValueError(f"pad must be in [0.01, 0.5] (grid room above the default support), got {pad!r}")
     N = int(N)
     vD_lo = math.log(tau_lo * y) / (1 - beta)
     vD_hi = math.log(tau_hi * y) / (1 - beta)
+    if pad is None:
+        v0 = riskless_value_of_zero_debt(y, R, beta, tau_hi)
+        pad = min(max(0.07, (v0 - vD_hi) / (vD_hi - vD_lo) + 0.01), 0.5)
+    pad = float(pad)
+    if not (0.01 <= pad <= 1.0):
+        raise ValueError(f"pad must be in [0.01, 1] (grid room above the default support), got {pad!r}")
     if align_kink:
         n1 = int(round((N - 1) / (1 + pad))) + 1  # nodes on [vD_lo, vD_hi]
         h = (vD_hi - vD_lo) / (n1 - 1)
@@ -154,6 +165,33 @@ def create_model(y=2.0, R=1.05, beta=None, tau_lo=0.2, tau_hi=0.9, N=800, pad=0.
     G_nodes = expected_max(v, beta, y, tau_lo, tau_hi)
     return DebtMaturityModel(y, R, beta, tau_lo, tau_hi, N, pad, vD_lo, vD_hi, i_hi, h, v, F_nodes, G_nodes,
                              np.exp(-beta * G_nodes))
+
+
+def riskless_value_of_zero_debt(y, R, beta, tau_hi):
+    """The repayment value ``V(0, 0)`` of a government with no debt and no legacy coupon whose
+    equilibrium path never meets default risk (ours; the case ``l* >= 0`` of :func:`boundary_threshold`).
+
+    Such a path follows the riskless Euler equation (15), ``c_k = c_0 (beta R)^k``, for ``k < T`` and
+    then sits on the no-default boundary with ``c = tau_hi y`` and debt ``R/(R-1) y (1 - tau_hi)``
+    (beta R < 1), or keeps ``c = y`` forever (beta R = 1, ``T`` infinite). The budget from ``b = 0``
+    gives ``c_0`` for each ``T``; the equilibrium path is one of these plans with ``c_{T-1} >= tau_hi y``,
+    so the largest value among them bounds ``V(0, 0)`` from above (and equals it). Used to place the
+    top of the ``v``-grid (:func:`create_model`).
+    """
+    if abs(beta * R - 1.0) < 1e-12:
+        return math.log(y) / (1.0 - beta)
+    vD_hi = math.log(tau_hi * y) / (1.0 - beta)
+    b_bar = R / (R - 1.0) * y * (1.0 - tau_hi)
+    best = -math.inf
+    tilt = 0.0  # sum_{k<T} k beta^k
+    for T in range(1, 100000):
+        tilt += (T - 1) * beta ** (T - 1)
+        S = (1.0 - beta ** T) / (1.0 - beta)
+        c0 = (y * (1.0 - R ** -T) / (1.0 - 1.0 / R) + R ** -T * b_bar) / S
+        if c0 * (beta * R) ** (T - 1) < tau_hi * y:
+            break
+        best = max(best, math.log(c0) * S + math.log(beta * R) * tilt + beta ** T * vD_hi)
+    return best
 
 
 def default_bounds(model):
@@ -232,8 +270,10 @@ def expected_max(v, beta, y, tau_lo, tau_hi):
 
 
 @njit(cache=True)
-def _hermite_at(v, h, B, D, x):
-    """Cubic Hermite interpolant of (B, D) on the (almost) uniform grid v at x; returns value and slope."""
+def _cell_of(v, h, x):
+    """The cell of the (almost) uniform grid ``v`` (spacing ``h``) that holds ``x``: ``k`` with
+    ``v[k] <= x < v[k+1]``, clipped to ``0 .. n-2``; returns ``(k, t, hk)`` with ``t = (x - v[k])/hk``
+    the position in the cell and ``hk = v[k+1] - v[k]`` its width."""
     n = v.shape[0]
     k = int((x - v[0]) / h)
     if k < 0:
@@ -245,7 +285,12 @@ def _hermite_at(v, h, B, D, x):
     while k < n - 2 and x >= v[k + 1]:
         k += 1
     hk = v[k + 1] - v[k]
-    t = (x - v[k]) / hk
+    return k, (x - v[k]) / hk, hk
+
+
+@njit(cache=True)
+def _hermite_cell(k, t, hk, B, D):
+    """Cubic Hermite interpolant of (B, D) on cell ``k`` at position ``t``: value and slope."""
     t2 = t * t
     t3 = t2 * t
     val = ((2 * t3 - 3 * t2 + 1) * B[k] + (t3 - 2 * t2 + t) * hk * D[k]
@@ -256,21 +301,24 @@ def _hermite_at(v, h, B, D, x):
 
 
 @njit(cache=True)
-def _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside):
+def _hermite_at(v, h, B, D, x):
+    """Cubic Hermite interpolant of (B, D) on the (almost) uniform grid v at x; returns value and slope."""
+    k, t, hk = _cell_of(v, h, x)
+    return _hermite_cell(k, t, hk, B, D)
+
+
+@njit(cache=True)
+def _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside, lhi):
     """Objective y - l - x exp(-beta G(p)) + F(p) H(p)/R and its first two derivatives in p.
 
     ``p`` lies in the grid cell [v_k, v_{k+1}]; H is the cubic Hermite interpolant of (B, D) on that
     cell; ``inside`` says whether the cell lies inside the default support [vD_lo, vD_hi] (there
     F, f and G are smooth; above it F = 1, f = 0, G(p) = p). Uses G' = F and f' = (1 - beta) f.
+    ``lhi = log(thi y)``, computed once by the caller (it enters G above the support).
     """
     hk = v[k + 1] - v[k]
     t = (p - v[k]) / hk
-    t2 = t * t
-    t3 = t2 * t
-    H = ((2 * t3 - 3 * t2 + 1) * B[k] + (t3 - 2 * t2 + t) * hk * D[k]
-         + (-2 * t3 + 3 * t2) * B[k + 1] + (t3 - t2) * hk * D[k + 1])
-    H1 = ((6 * t2 - 6 * t) * (B[k] - B[k + 1]) / hk + (3 * t2 - 4 * t + 1) * D[k]
-          + (3 * t2 - 2 * t) * D[k + 1])
+    H, H1 = _hermite_cell(k, t, hk, B, D)
     H2 = ((12 * t - 6) * (B[k] - B[k + 1]) / hk + (6 * t - 4) * D[k] + (6 * t - 2) * D[k + 1]) / hk
     w = 1.0 - beta
     tau = math.exp(w * p) / y
@@ -279,7 +327,7 @@ def _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside):
         F = (tau - tlo) / dt
         f = w * tau / dt
         f1 = w * f
-        G = F * p + ((thi * (math.log(thi * y) - 1.0)) - tau * (w * p - 1.0)) / (w * dt)
+        G = F * p + ((thi * (lhi - 1.0)) - tau * (w * p - 1.0)) / (w * dt)
     else:
         F = 1.0
         f = 0.0
@@ -293,27 +341,28 @@ def _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside):
 
 
 @njit(cache=True)
-def _node_eval(j, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside):
+def _node_eval(j, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside, vhi):
     """Objective and its one-sided derivative at the node v_j, from the side of a cell that is inside
     the default support (``inside``) or above it; uses the precomputed exp(-beta G_j) and F_j.
-    At the node v_j = vD_hi the density is f_bar from the left and 0 from the right."""
+    At the node v_j = vD_hi the density is f_bar from the left and 0 from the right (``vhi`` = vD_hi,
+    computed once by the caller)."""
     F = F_nodes[j]
     e = x * a_nodes[j]
-    below_top = v[j] <= math.log(thi * y) / (1.0 - beta)
+    below_top = v[j] <= vhi
     f = (1.0 - beta) * (tlo + F * (thi - tlo)) / (thi - tlo) if (inside and below_top) else 0.0
     return yl - e + F * B[j] / R, beta * F * e + (f * B[j] + F * D[j]) / R, e
 
 
 @njit(cache=True)
-def _cell_max(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside):
+def _cell_max(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside, lhi, vhi):
     """Maximise the objective on the cell [v_k, v_{k+1}]: if the derivative falls from positive to
     negative across the cell, safeguarded Newton on the first-order condition (false position or
     bisection when Newton leaves the bracket or meets convexity); otherwise the better end.
     Returns (maximiser, maximum, x exp(-beta G(maximiser))) -- the last is consumption."""
     a = v[k]
     b = v[k + 1]
-    fa, da, ea = _node_eval(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside)
-    fb, db, eb = _node_eval(k + 1, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside)
+    fa, da, ea = _node_eval(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside, vhi)
+    fb, db, eb = _node_eval(k + 1, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside, vhi)
     if da <= 0.0 and db <= 0.0:
         return a, fa, ea
     if da >= 0.0 and db >= 0.0:
@@ -322,7 +371,7 @@ def _cell_max(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside)
         return (a, fa, ea) if fa >= fb else (b, fb, eb)
     p = 0.5 * (a + b)
     for _ in range(60):
-        fp, dp, d2, ep = _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside)
+        fp, dp, d2, ep = _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside, lhi)
         if abs(dp) <= 1e-13 * (abs(fp) + 1.0):  # first-order condition met to rounding
             return p, fp, ep
         if dp > 0.0:
@@ -340,7 +389,7 @@ def _cell_max(k, v, B, D, a_nodes, F_nodes, x, yl, beta, R, y, tlo, thi, inside)
             p = q
             break
         p = q
-    fp, _, _, ep = _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside)
+    fp, _, _, ep = _cell_eval(p, k, v, B, D, x, yl, beta, R, y, tlo, thi, inside, lhi)
     return p, fp, ep
 
 
@@ -372,16 +421,18 @@ def _refine_node(j, best, best_e, best_v, x, v, B, D, a, F_nodes, i_hi, yl, beta
     Shared by the Bellman operator (:func:`_improve`) and off-grid choices (:func:`_optimize_at`).
     """
     n = v.shape[0]
+    lhi = math.log(thi * y)
+    vhi = lhi / (1.0 - beta)
     if j < n - 1:
-        _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+        _, dr, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi, vhi)
         if dr > 0.0:
-            p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi)
+            p, fp, ep = _cell_max(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j < i_hi, lhi, vhi)
             if fp > best:
                 best, best_v, best_e = fp, p, ep
     if j > 0:
-        _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+        _, dl, _ = _node_eval(j, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi, vhi)
         if dl < 0.0:
-            p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi)
+            p, fp, ep = _cell_max(j - 1, v, B, D, a, F_nodes, x, yl, beta, R, y, tlo, thi, j - 1 < i_hi, lhi, vhi)
             if fp > best:
                 best, best_v, best_e = fp, p, ep
     return best, best_e, best_v
@@ -434,14 +485,7 @@ def _evaluate(v, h, B, c, vn, yl, beta, R, y, tlo, thi, tol, max_sweeps):
     Fp = np.empty(n)
     for i in range(n):
         x = vn[i]
-        k = int((x - v[0]) / h)
-        k = min(max(k, 0), n - 2)
-        while k > 0 and x < v[k]:
-            k -= 1
-        while k < n - 2 and x >= v[k + 1]:
-            k += 1
-        hk = v[k + 1] - v[k]
-        t = (x - v[k]) / hk
+        k, t, hk = _cell_of(v, h, x)
         t2 = t * t
         t3 = t2 * t
         Fp[i] = _F(x, beta, y, tlo, thi) / R
@@ -704,6 +748,17 @@ def value_of_debt(sol, b):
     return out.reshape(np.shape(b)) if np.ndim(b) else float(out[0])
 
 
+def _off_grid_message(sol, b):
+    """Why the one-period debt ``b`` has no repayment value on the solution's grid (for error messages)."""
+    m = sol.model
+    if b > sol.b_max:
+        return (f"b = {b} exceeds the largest sustainable debt b_max(l = {sol.l}) = {sol.b_max:.6g}: default is "
+                f"certain, there is no repayment path")
+    return (f"b = {b} is below the smallest one-period debt the v-grid represents at l = {sol.l}, "
+            f"B*(v_max, l) = {sol.B[-1]:.6g}: its repayment value would exceed the grid top v_max = {m.v[-1]:.6g} "
+            f"(pad = {m.pad:.3g}); create the model with a larger pad")
+
+
 def policy_at(sol, v):
     """Re-optimise the planner's choice at promise(s) ``v`` (off-grid): returns ``(c, v_next)``."""
     arr = np.atleast_1d(np.asarray(v, dtype=float)).ravel()
@@ -748,7 +803,7 @@ def simulate_path(sol, b0, T=60, *, snap=True):
     m = sol.model
     v0 = value_of_debt(sol, b0)
     if not np.isfinite(v0):
-        raise ValueError(f"b0 = {b0} is outside [B*(v_max), b_max = {sol.b_max:.4f}]: no repayment path")
+        raise ValueError(_off_grid_message(sol, b0))
     v = np.empty(T + 1)
     c = np.empty(T)
     v[0] = v0
@@ -853,6 +908,8 @@ def trade_loss(sol_l, sol_lp, b):
     Returns ``(loss, V1)``; Proposition 2 says ``loss >= 0``."""
     m = sol_l.model
     v0 = value_of_debt(sol_l, b)
+    if not np.isfinite(v0):
+        raise ValueError(_off_grid_message(sol_l, b))
     _, v1 = policy_at(sol_l, v0)
     F1 = repay_cdf(v1, m.beta, m.y, m.tau_lo, m.tau_hi)
     P1 = perpetuity_price(sol_lp, v1)
@@ -865,6 +922,8 @@ def restructuring(sol_l, sol_0, b):
     ``m = b + (1 + P(V, l)) l`` the market value of all debt, ``m' = B*(V, 0)`` the one-period debt that
     leaves the government indifferent, ``S = m' - m`` the surplus of swapping everything into one-period debt."""
     v = value_of_debt(sol_l, b)
+    if not np.isfinite(v):
+        raise ValueError(_off_grid_message(sol_l, b))
     mm = b + (1 + perpetuity_price(sol_l, v)) * sol_l.l
     mp = debt_capacity(sol_0, v)
     return float(mm), float(mp), float(mp - mm)
