@@ -44,9 +44,12 @@ def test_factory_validates_and_freezes():
     with pytest.raises(ValueError):
         fs.ENV1.e0[0, 0] = 5.0  # read-only arrays
     assert fs.ENV2.pi.tolist() == [0.5, 0.5]
-    with pytest.raises(NotImplementedError, match="mirror"):
-        fs.collateral_equilibrium(fs.collateral_economy([0.5, 0.5], [[2, 2], [2, 2]],
-                                                        [[[3, 3], [1, 1]], [[1, 1], [3, 3]]], pi=[0.3, 0.7]))
+    not_mirror = fs.collateral_economy([0.5, 0.5], [[2, 2], [2, 2]], [[[3, 3], [1, 1]], [[1, 1], [3, 3]]],
+                                       pi=[0.3, 0.7])
+    for solver in (fs.collateral_equilibrium, fs.segregated_equilibrium):
+        with pytest.raises(ValueError, match="mirror"):  # outside the two-state solver's domain
+            solver(not_mirror)
+    assert issubclass(fs.UnsupportedEconomy, NotImplementedError)
 
 
 # ---------------------------------------------------------------- T1, T2: Table 1 ex columns
@@ -329,6 +332,64 @@ def test_proposition2_can_fail_when_the_constrained_type_sells_good2():
     assert K_planner > ce.K + 1e-3 and se.K > ce.K and se.P[0, 0] < 0
 
 
+def _program1_slsqp(econ, U2bar, n_starts, seed=0):
+    """Program 1 (eq. 15-16) for two types and one state in the paper's own variables, by SLSQP.
+
+    Variables: type 1's date-0 consumption (c10, c20), storage (k1, k2), type 1's good-1 security theta
+    (type 2 holds the opposite), type 1's spot purchase of good 2 tau2 (type 2: the opposite); type 2's
+    date-0 consumption from the resource constraints (5)-(6); spot budgets (14) at p(z(K)), with z from
+    (10); collateral constraints (13). Independent of the library's one-state reduction.
+    """
+    from scipy.optimize import minimize
+
+    a, e0, e, R, beta, s = econ.alpha, econ.e0, econ.e[:, 0, :], econ.R[0], econ.beta, econ.sigma
+    E0, E1 = a @ e0, a @ e
+
+    def alloc(x):
+        c10, c20, k1, k2, th, t2 = x
+        K = a[0] * k1 + a[1] * k2
+        p = (E1[0] / (E1[1] + R * K)) ** s
+        c0 = np.array([[c10, c20], [(E0[0] - a[0] * c10) / a[1], (E0[1] - K - a[0] * c20) / a[1]]])
+        thh, t2h, k = np.array([th, -a[0] * th / a[1]]), np.array([t2, -a[0] * t2 / a[1]]), np.array([k1, k2])
+        c1 = np.column_stack([e[:, 0] + thh - p * t2h, e[:, 1] + R * k + t2h])
+        return c0, c1, p * R * k + thh, K
+
+    def U(x):
+        c0, c1, _, _ = alloc(x)
+        c = np.concatenate([c0, c1], axis=1)
+        if np.any(c <= 1e-9):
+            return np.full(2, -1e6)
+        return (c[:, 0] ** (1 - s) + c[:, 1] ** (1 - s) + beta * (c[:, 2] ** (1 - s) + c[:, 3] ** (1 - s))) / (1 - s)
+
+    cons = [{"type": "ineq", "fun": lambda x: U(x)[1] - U2bar},
+            {"type": "ineq", "fun": lambda x: alloc(x)[2]},
+            {"type": "ineq", "fun": lambda x: np.concatenate([alloc(x)[0].ravel(), alloc(x)[1].ravel()]) - 1e-6}]
+    bounds = [(1e-6, None), (1e-6, None), (0, None), (0, None), (None, None), (None, None)]
+    rng = np.random.default_rng(seed)
+    best = None
+    for _ in range(n_starts):
+        x0 = [rng.uniform(0.5, 2.5), rng.uniform(0.5, 2.5), rng.uniform(0, 2), rng.uniform(0, 2),
+              rng.uniform(-1, 1), rng.uniform(-1, 1)]
+        r = minimize(lambda x: -U(x)[0], x0, method="SLSQP", constraints=cons, bounds=bounds,
+                     options={"ftol": 1e-14, "maxiter": 1000})
+        if r.success and (best is None or -r.fun > best[0]):
+            best = (-r.fun, alloc(r.x)[3])
+    return best
+
+
+def test_proposition2_counterexample_independent_program1():
+    """The counterexample above, re-solved without the library's planner: Program 1 in the paper's variables."""
+    econ = fs.collateral_economy([0.57, 0.43], [[1.063, 2.554], [3.473, 1.487]], [[3.765, 3.683], [3.859, 1.199]],
+                                 beta=0.91, R=[0.923], sigma=2.784)
+    ce = fs.collateral_equilibrium(econ)
+    U1_max, K_op = _program1_slsqp(econ, ce.U[1], n_starts=20)
+    U1_lib, K_lib = fs.planner_max_u1(econ, ce.U[1])
+    assert U1_max == pytest.approx(U1_lib, abs=1e-9)  # SLSQP ftol 1e-14 on utilities of order 0.5
+    assert K_op == pytest.approx(K_lib, abs=1e-5)  # flat objective near the optimum: K to ~sqrt(ftol)
+    assert U1_max > ce.U[0] + 1e-4  # the equilibrium is inefficient (Proposition 1) ...
+    assert K_op > ce.K + 1e-2  # ... and the planner stores MORE (Proposition 2 (ii) fails)
+
+
 # ---------------------------------------------------------------- T16: the lottery LP; Section 2.2 example
 
 
@@ -358,7 +419,16 @@ def test_section22_example():
     assert fs.incomplete_welfare_gap(ec, ce.U) == pytest.approx(6.3e-4, abs=5e-6)
     assert abs(fs.incomplete_welfare_gap(ec, se.U)) < 1e-9
     ech = fs.incomplete_economy(a=(0.5, 0.5))
-    assert np.max(np.abs(fs.incomplete_equilibrium(ech, rights=True).P)) < 1e-12
+    assert np.max(np.abs(fs.incomplete_equilibrium(ech, rights=True).P)) < 1e-12  # mirror: nobody trades
+    # identical homothetic preferences with a traded bond: no externality, the CE is on the frontier,
+    # while the rights (an accounting device here) carry non-zero prices and pick another frontier point
+    asym = dict(e0=((1.5, 0.7), (0.6, 1.2)), e=(((3, 2), (0.5, 1.0)), ((0.8, 0.5), (2, 3))))
+    ech = fs.incomplete_economy(a=(0.5, 0.5), **asym)
+    ceh, seh = fs.incomplete_equilibrium(ech), fs.incomplete_equilibrium(ech, rights=True)
+    assert abs(ceh.theta) > 1e-2 and abs(fs.incomplete_welfare_gap(ech, ceh.U)) < 1e-9
+    assert abs(fs.incomplete_welfare_gap(ech, seh.U)) < 1e-9
+    ecn = fs.incomplete_economy(a=(0.9, 0.1), **asym)
+    assert fs.incomplete_welfare_gap(ecn, fs.incomplete_equilibrium(ecn).U) > 1e-5  # the check can fail
     with pytest.raises(ValueError, match="a "):
         fs.incomplete_economy(a=(1.5, 0.1))
 
@@ -433,7 +503,46 @@ def test_theorem1_three_types(econ):
         assert abs(gap) < 1e-9
     else:
         assert gap < 1e-9
+        # ... and it is ON the frontier of the planner who may split the spot market the same way
+        saver = int(np.argmax(se.k))
+        groups = [[h for h in range(3) if h != saver and se.weights[h, m] == 1] for m in range(se.z.shape[0])]
+        best = fs.planner_exchanges_max_u1(econ, se.U, groups, saver=saver, n_starts=4)
+        assert abs(best.U1 - se.U[saver]) < 1e-7  # SLSQP ftol 1e-13; root-finding residuals ~1e-12
 
+
+def test_theorem1_environment3_two_exchange_planner():
+    """Environment 3: the equilibrium (two exchanges, mixing lender) is on the frontier of Program 1 with
+    the spot market split in two (independent SLSQP planner); the collateral equilibrium is strictly inside;
+    with a single group the split planner reproduces the golden-section Program 1."""
+    ce, se = fs.collateral_equilibrium(fs.ENV3), fs.segregated_equilibrium(fs.ENV3)
+    groups = [[h for h in (1, 2) if se.weights[h, m] == 1] for m in range(2)]
+    best = fs.planner_exchanges_max_u1(fs.ENV3, se.U, groups)
+    assert best.converged and abs(best.U1 - se.U[0]) < 1e-9  # ~1e-13 observed
+    assert np.sort(best.z) == pytest.approx(np.sort(se.z[:, 0]), abs=1e-5)  # flat optimum: z to ~sqrt(ftol)
+    assert fs.planner_exchanges_max_u1(fs.ENV3, ce.U, groups).U1 - ce.U[0] > 1e-2
+    one = fs.planner_exchanges_max_u1(fs.ENV3, ce.U, [[1, 2]])
+    assert one.U1 == pytest.approx(fs.planner_max_u1(fs.ENV3, ce.U[1:])[0], abs=1e-9)
+    with pytest.raises(ValueError, match="groups"):
+        fs.planner_exchanges_max_u1(fs.ENV3, ce.U, [[1]])
+
+
+
+def test_golden_section_machine():
+    """The reverse-communication golden section behind every planner search: interior optimum, corner
+    optimum, empty interval."""
+    def run(f, lo, hi):
+        st, t = fs._golden_start(lo, hi)
+        n = 0
+        while t == t:
+            t, n = fs._golden_next(st, f(t)), n + 1
+        return st[8], st[9], n
+
+    t, v, n = run(lambda x: -(x - 1.3) ** 2, 0.0, 3.0)
+    assert t == pytest.approx(1.3, abs=1e-9) and v == pytest.approx(0.0, abs=1e-15)  # 3 * 0.618^60 ~ 1e-12
+    assert n == 2 + 60 + 3  # two first points, 60 steps, midpoint and both corners
+    assert run(lambda x: x, 0.0, 1.0)[:2] == (1.0, 1.0)  # increasing: the corner hi wins
+    assert run(lambda x: -x, 2.0, 5.0)[:2] == (2.0, -2.0)  # decreasing: the corner lo wins
+    assert run(lambda x: 0.0, 1.0, 0.0)[1] == -1e300  # empty interval: infeasible
 
 def _planner_numpy(econ, Ubar, n_starts=9):
     """NumPy/scipy twin of planner_kernel / planner3_kernel: Program 1 reduced as in the chapter, written

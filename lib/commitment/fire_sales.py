@@ -29,11 +29,13 @@ What is solved here (and what is not):
   finite set (the paper's printed tables are such grid solutions).
 - :func:`planner_max_u1`, :func:`welfare_gap` (Program 1): one state, two or three types, one spot
   market; :func:`planner_frontier`: two types.
+- :func:`planner_exchanges_max_u1` (Program 1 with the spot market split into exchanges and a saver who
+  mixes over them): one state, any number of types; SciPy's SLSQP, independent of the equilibrium solver.
 - :func:`rights_price_band`: prices of rights in any exchange, active or not (the KKT inequality (56)).
 
-Other economies raise ``NotImplementedError`` naming the restriction. With one state, securities are
-not needed: a borrower who buys collateral and pledges it pays nothing down, so every attainable
-allocation is reached by storage choices :math:`k^h \ge 0` and spot trade alone (the chapter proves it).
+Other economies raise :class:`UnsupportedEconomy` (a ``ValueError``) naming the restriction. With one
+state, securities are not needed: a borrower who buys collateral and pledges it pays nothing down, so
+every attainable allocation is reached by storage choices :math:`k^h \ge 0` and spot trade alone (the chapter proves it).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ from scipy.optimize import root
 
 __all__ = [
     "CollateralEconomy",
+    "UnsupportedEconomy",
+    "ExchangePlanner",
+    "planner_exchanges_max_u1",
     "load_lottery_lp_cache",
     "CollateralEquilibrium",
     "SegregatedEquilibrium",
@@ -476,8 +481,15 @@ def _is_mirror(econ):
             and np.allclose(econ.e[0, 1], econ.e[1, 0]) and np.isclose(econ.R[0], econ.R[1]))
 
 
+class UnsupportedEconomy(ValueError, NotImplementedError):
+    """An economy outside a solver's domain (e.g. a two-state economy that is not a mirror economy).
+
+    A ``ValueError`` (the economy's parameters are outside the admissible set of the solver) and, for
+    code written against earlier versions, a ``NotImplementedError``."""
+
+
 def _unsupported(what):
-    return NotImplementedError(
+    return UnsupportedEconomy(
         f"{what}: supported are one-state economies and two-type mirror two-state economies "
         "(Environment 2 type: states swapped between the types, pi = 1/2, equal masses and date-0 endowments)")
 
@@ -581,7 +593,7 @@ def _mirror_equilibrium(econ, segregated, z_grid=None):
         h = 1e-6
         res = abs(_mirror_U(k + h, econ) - _mirror_U(k - h, econ)) / (2 * h)
     else:
-        raise NotImplementedError("segregated_equilibrium with z_grid: one-state economies only")
+        raise UnsupportedEconomy("segregated_equilibrium with z_grid: one-state economies only")
     q, p0, z, p, W0, Wr, Wp, R, beta, sigma = _mirror_parts(k, econ)
     mu0 = _mu(W0, q, sigma)
     mu_r, mu_p = _mu(Wr, z, sigma), _mu(Wp, z, sigma)
@@ -762,7 +774,7 @@ def segregated_equilibrium(economy: CollateralEconomy, z_grid=None, *, structure
         borrowers = [h for h in range(economy.H) if se1.k[h] <= 0]
         savers = [h for h in range(economy.H) if se1.k[h] > 0]
         if len(savers) != 1 or len(borrowers) < 2:
-            raise NotImplementedError("structure='mixture' needs exactly one saver and at least two borrowers")
+            raise UnsupportedEconomy("structure='mixture' needs exactly one saver and at least two borrowers")
         groups = [[b] for b in borrowers]
         start = _env3_start(economy, se1, borrowers, savers[0]) if x0 is None else np.asarray(x0, float)
         cont = _se_mixture(economy, savers[0], groups, None, start)
@@ -971,30 +983,106 @@ def _u1_given(x, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma):
     return _phi(om1 * E10, sigma) + _phi(om1 * C20, sigma) + beta * _v(W1, z, sigma)
 
 
+# A golden-section search as a state machine ("reverse communication"): the caller evaluates its own
+# objective at the points the machine asks for. One copy of the search serves every level of the nested
+# planner searches; numba cannot cache kernels that receive functions, nor recursive ones.
+_GOLD = 0.6180339887498949
+
+
+@njit(cache=True)
+def _golden_start(lo, hi):
+    """Start a golden-section search for the maximum over [lo, hi]; returns (state, first point).
+
+    The objective is assumed concave on [lo, hi]; after 60 shrinking steps the midpoint and the corners
+    lo, hi are evaluated too (a collateral floor may bind) and the best of them is kept. An empty
+    interval (hi < lo) needs no evaluation: its value is -1e300. When the point returned by
+    :func:`_golden_next` is NaN the search is over: the argmax is state[8], the maximum state[9].
+    """
+    st = np.zeros(13)  # a, b, c, d, fc, fd, lo, hi, t*, f*, steps, phase, new point is c (1) or d (0)
+    st[0], st[1], st[6], st[7] = lo, hi, lo, hi
+    if hi < lo:
+        st[8], st[9] = lo, -1e300
+        return st, np.nan
+    st[2], st[3] = hi - _GOLD * (hi - lo), lo + _GOLD * (hi - lo)
+    return st, st[2]
+
+
+@njit(cache=True)
+def _golden_next(st, f):
+    """Feed the objective's value f at the last point asked for; returns the next point (NaN: done)."""
+    phase = st[11]
+    if phase == 0.0:  # f = f(c)
+        st[4], st[11] = f, 1.0
+        return st[3]
+    if phase == 1.0:  # f = f(d)
+        st[5] = f
+    elif phase == 2.0:  # f at the point the last step created
+        if st[12] > 0.0:
+            st[4] = f
+        else:
+            st[5] = f
+    if phase <= 2.0:
+        if st[10] < 60.0:
+            st[10] += 1.0
+            st[11] = 2.0
+            a, b, c, d, fc, fd = st[0], st[1], st[2], st[3], st[4], st[5]
+            if fc >= fd:
+                b, d, fd = d, c, fc
+                c = b - _GOLD * (b - a)
+                new, st[12] = c, 1.0
+            else:
+                a, c, fc = c, d, fd
+                d = a + _GOLD * (b - a)
+                new, st[12] = d, 0.0
+            st[0], st[1], st[2], st[3], st[4], st[5] = a, b, c, d, fc, fd
+            return new
+        st[8], st[11] = 0.5 * (st[0] + st[1]), 3.0
+        return st[8]
+    if phase == 3.0:  # f at the midpoint
+        st[9], st[11] = f, 4.0
+        return st[6]
+    if f > st[9]:  # f at a corner (phase 4: lo, phase 5: hi)
+        st[8], st[9] = st[7] if phase == 5.0 else st[6], f
+    st[11] = phase + 1.0
+    return st[7] if phase == 4.0 else np.nan
+
+
 @njit(cache=True)
 def _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma):
     """max over x in [0, 1] of :func:`_u1_given` (golden section; the function is concave in x)."""
-    g = 0.6180339887498949
-    a, b = 0.0, 1.0
-    c, d = b - g * (b - a), a + g * (b - a)
-    fc = _u1_given(c, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    fd = _u1_given(d, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    for _ in range(60):
-        if fc >= fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = _u1_given(c, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = _u1_given(d, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    x = 0.5 * (a + b)
-    best = _u1_given(x, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    for xe in (0.0, 1.0):  # corners (a collateral floor binds)
-        fe = _u1_given(xe, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-        if fe > best:
-            x, best = xe, fe
-    return x, best
+    st, x = _golden_start(0.0, 1.0)
+    while x == x:
+        x = _golden_next(st, _u1_given(x, K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma))
+    return st[8], st[9]
+
+
+@njit(cache=True)
+def _planner_value(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, three):
+    """Type 1's best utility at storage K: the best division of date-1 wealth (two or three types)."""
+    if three:
+        return _golden_W2(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    return _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
+
+
+@njit(cache=True)
+def _planner_K(U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan, three):
+    """Storage K for Program 1 with two types (three = False) or three: a scan on n_scan points (the
+    problem need not be concave in K, footnote 12), refined by golden section between the neighbours of
+    the best point. Returns (U1max, K*)."""
+    top = (alpha @ e20) * (1.0 - 1e-6)
+    best, ib = -1e301, 0
+    Ks = np.linspace(0.0, top, n_scan)
+    for i in range(n_scan):
+        f = _planner_value(Ks[i], U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, three)
+        if f > best:
+            best, ib = f, i
+    st, K = _golden_start(Ks[max(ib - 1, 0)], Ks[min(ib + 1, n_scan - 1)])
+    while K == K:
+        K = _golden_next(st, _planner_value(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, three))
+    K, f = st[8], st[9]
+    if best > f:  # the scan point itself (e.g. the corner K = 0)
+        K, f = Ks[ib], best
+    return f, K
 
 
 @njit(cache=True)
@@ -1005,33 +1093,8 @@ def planner_kernel(U2bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan):
     by golden section between the neighbours of the best point; for each K the split of date-1 wealth
     above the collateral-free floors e1 + p e2 is chosen by golden section (concave there).
     """
-    top = (alpha @ e20) * (1.0 - 1e-6)
-    best, ib = -1e301, 0
-    Ks = np.linspace(0.0, top, n_scan)
-    for i in range(n_scan):
-        f = _golden_x(Ks[i], U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
-        if f > best:
-            best, ib = f, i
-    a = Ks[max(ib - 1, 0)]
-    b = Ks[min(ib + 1, n_scan - 1)]
-    g = 0.6180339887498949
-    c, d = b - g * (b - a), a + g * (b - a)
-    fc = _golden_x(c, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
-    fd = _golden_x(d, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
-    for _ in range(60):
-        if fc >= fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = _golden_x(c, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = _golden_x(d, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)[1]
-    K = 0.5 * (a + b)
+    f, K = _planner_K(U2bar, 0.0, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan, False)
     x, f = _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    if best > f:  # the scan point itself (e.g. the corner K = 0)
-        K = Ks[ib]
-        x, f = _golden_x(K, U2bar, alpha, e10, e20, e1, e2, R, beta, sigma)
     return f, K, x
 
 
@@ -1072,28 +1135,10 @@ def _golden_W3(W2, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
     z = (alpha @ e1) / (alpha @ e2 + R * K)
     p = z**sigma
     T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
-    a = e1[2] + p * e2[2]
-    b = (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[1] * W2) / alpha[2]
-    if b < a:
-        return -1e300
-    g = 0.6180339887498949
-    c, d = b - g * (b - a), a + g * (b - a)
-    fc = _u1_given3(W2, c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    fd = _u1_given3(W2, d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    lo, hi = a, b
-    for _ in range(60):
-        if fc >= fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = _u1_given3(W2, c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = _u1_given3(W2, d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    best = _u1_given3(W2, 0.5 * (a + b), K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    for xe in (lo, hi):
-        best = max(best, _u1_given3(W2, xe, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
-    return best
+    st, W3 = _golden_start(e1[2] + p * e2[2], (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[1] * W2) / alpha[2])
+    while W3 == W3:
+        W3 = _golden_next(st, _u1_given3(W2, W3, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
+    return st[9]
 
 
 @njit(cache=True)
@@ -1103,26 +1148,11 @@ def _golden_W2(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
     z = (alpha @ e1) / (alpha @ e2 + R * K)
     p = z**sigma
     T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
-    a = e1[1] + p * e2[1]
-    b = (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[2] * (e1[2] + p * e2[2])) / alpha[1]
-    g = 0.6180339887498949
-    c, d = b - g * (b - a), a + g * (b - a)
-    fc = _golden_W3(c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    fd = _golden_W3(d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    lo, hi = a, b
-    for _ in range(60):
-        if fc >= fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = _golden_W3(c, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = _golden_W3(d, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    best = _golden_W3(0.5 * (a + b), K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    for xe in (lo, hi):
-        best = max(best, _golden_W3(xe, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
-    return best
+    st, W2 = _golden_start(e1[1] + p * e2[1],
+                           (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[2] * (e1[2] + p * e2[2])) / alpha[1])
+    while W2 == W2:
+        W2 = _golden_next(st, _golden_W3(W2, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
+    return st[9]
 
 
 @njit(cache=True)
@@ -1130,38 +1160,12 @@ def planner3_kernel(U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_sca
     """Program 1 with three types and one state: max U1 s.t. U2 >= U2bar, U3 >= U3bar, one spot market.
     Returns (U1max, K*). Same design as :func:`planner_kernel`: a scan of K refined by golden section;
     for each K, nested golden sections over the date-1 wealths W2, W3 above their floors e1 + p e2."""
-    top = (alpha @ e20) * (1.0 - 1e-6)
-    best, ib = -1e301, 0
-    Ks = np.linspace(0.0, top, n_scan)
-    for i in range(n_scan):
-        f = _golden_W2(Ks[i], U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-        if f > best:
-            best, ib = f, i
-    a = Ks[max(ib - 1, 0)]
-    b = Ks[min(ib + 1, n_scan - 1)]
-    g = 0.6180339887498949
-    c, d = b - g * (b - a), a + g * (b - a)
-    fc = _golden_W2(c, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    fd = _golden_W2(d, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    for _ in range(60):
-        if fc >= fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = _golden_W2(c, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = _golden_W2(d, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    K = 0.5 * (a + b)
-    f = _golden_W2(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
-    if best > f:
-        K, f = Ks[ib], best
-    return f, K
+    return _planner_K(U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma, n_scan, True)
 
 
 def _check_planner(economy):
     if economy.S != 1 or economy.H not in (2, 3):
-        raise NotImplementedError("the constrained planner is implemented for two or three types and one state")
+        raise UnsupportedEconomy("the constrained planner is implemented for two or three types and one state")
 
 
 def planner_max_u1(economy, U2bar, n_scan=41):
@@ -1191,6 +1195,115 @@ def welfare_gap(economy, U):
     return planner_max_u1(economy, U[1:] if economy.H > 2 else U[1])[0] - float(U[0])
 
 
+class ExchangePlanner(NamedTuple):
+    """Program 1 with the spot market split into exchanges (one state; see :func:`planner_exchanges_max_u1`).
+
+    U1 largest utility of the saver; weights (M,) the saver's lottery over the exchanges; k (M,) its
+    storage in each; z (M,) the exchanges' fundamentals; K aggregate storage; floors (min slack of the
+    collateral floors W >= F, >= 0 up to SLSQP's tolerance); n_converged starts out of n_starts;
+    converged (at least two starts converged and the best one is feasible).
+    """
+
+    U1: float
+    weights: np.ndarray
+    k: np.ndarray
+    z: np.ndarray
+    K: float
+    floors: float
+    n_converged: int
+    n_starts: int
+    converged: bool
+
+
+def planner_exchanges_max_u1(economy, U_others, groups, saver=0, n_starts=8, seed=0):
+    """Program 1 when the planner may split the spot market: the largest utility of type ``saver`` when
+    every other type h gets ``U_others`` (a length-H vector; the saver's entry is ignored).
+
+    Our construction for Theorem 1 with a mixing lender (Environment 3), independent of the equilibrium
+    solver. ``groups`` lists, per exchange m, the types other than the saver that trade there (each
+    exactly once; a group may be empty: an exchange of the saver alone); the saver is spread over the
+    exchanges by a lottery with weights pi_m (each at least 1e-4). In exchange m
+    the fundamental is z_m = (members' good 1) / (members' good 2 + alpha_saver pi_m R k_m) (eq. 10 within
+    the exchange), the members' date-1 wealths add up to the exchange's aggregate value, and every member
+    keeps at least its collateral-free floor F^h(z_m) = e^h_1 + p(z_m) e^h_2 (the one-state collateral
+    constraint). Date-0 goods are common: type h consumes the share omega^h of the aggregate
+    (e10, e20 - K); for the non-savers omega^h follows in closed form from U^h = U_others[h] (CRRA utility
+    is homogeneous), the saver gets the rest. With one group this is Program 1 with one spot market.
+
+    Unknowns: (pi_1..pi_{M-1}, k_1..k_M, the non-savers' date-1 wealths); SciPy's SLSQP from ``n_starts``
+    random points (the problem is not concave, footnote 12), best feasible optimum kept.
+    """
+    from scipy.optimize import minimize
+
+    if economy.S != 1:
+        raise _unsupported("planner_exchanges_max_u1")
+    H = economy.H
+    members = [int(b) for g in groups for b in g]
+    if sorted(members + [int(saver)]) != list(range(H)) or len(groups) < 1:
+        raise ValueError("groups must list every type except the saver exactly once, in at least one exchange")
+    Ubar = np.asarray(U_others, dtype=float)
+    if Ubar.shape != (H,):
+        raise ValueError(f"U_others must have {H} entries (the saver's is ignored)")
+    a, e10, e20, e1, e2, R, beta, sigma = _one_state(economy)
+    if sigma == 1.0:
+        raise _unsupported("planner_exchanges_max_u1 with sigma = 1 (the closed-form date-0 share needs sigma != 1)")
+    E10, E20 = a @ e10, a @ e20
+    M, s = len(groups), int(saver)
+
+    def unpack(x):
+        pis = np.append(x[:M - 1], 1.0 - np.sum(x[:M - 1]))
+        return pis, x[M - 1:2 * M - 1], dict(zip(members, x[2 * M - 1:]))
+
+    def slack_and_value(x):
+        pis, k, Wb = unpack(x)
+        K = a[s] * (pis @ k)
+        u0 = _phi(E10, sigma) + _phi(E20 - K, sigma)  # utility of the per-capita date-0 aggregate
+        floors = [pis[-1] - 1e-4] if M > 2 else []  # the last weight is 1 - the others (bounded if M = 2)
+        value, rest, ok = 0.0, 0.0, True
+        for m, g in enumerate(groups):
+            ms = a[s] * pis[m]
+            good1 = ms * e1[s] + sum(a[b] * e1[b] for b in g)
+            good2 = ms * (e2[s] + R * k[m]) + sum(a[b] * e2[b] for b in g)
+            z = good1 / good2
+            p = z**sigma
+            Ws = (good1 + p * good2 - sum(a[b] * Wb[b] for b in g)) / ms
+            floors.append(Ws - (e1[s] + p * e2[s]))
+            for b in g:
+                floors.append(Wb[b] - (e1[b] + p * e2[b]))
+                ratio = (Ubar[b] - beta * _v(max(Wb[b], 1e-12), z, sigma)) / u0
+                ok = ok and ratio > 0.0  # U^b reachable with a positive date-0 share
+                rest += a[b] * ratio ** (1.0 / (1.0 - sigma)) if ratio > 0.0 else 0.0
+            ok = ok and Ws > 0.0
+            value += pis[m] * beta * _v(Ws, z, sigma) if Ws > 0.0 else 0.0
+        share = (1.0 - rest) / a[s]
+        if not (ok and share > 0.0):
+            return np.array(floors), -1e6
+        return np.array(floors), share ** (1.0 - sigma) * u0 + value
+
+    bounds = [(1e-4, 1 - 1e-4)] * (M - 1) + [(0.0, 0.999 * E20 / a[s])] * M + [(1e-6, None)] * len(members)
+    cons = [{"type": "ineq", "fun": lambda x: slack_and_value(x)[0]}]
+    rng = np.random.default_rng(seed)
+    best, n_ok = None, 0
+    for _ in range(int(n_starts)):
+        x0 = np.concatenate([rng.dirichlet(np.ones(M))[:M - 1], rng.uniform(0, 0.8 * E20 / a[s], M),
+                             [e1[b] + e2[b] * rng.uniform(0.3, 1.0) for b in members]])
+        with np.errstate(invalid="ignore", divide="ignore"):  # SLSQP may try weights outside [0, 1]
+            r = minimize(lambda x: -slack_and_value(x)[1], x0, method="SLSQP", bounds=bounds, constraints=cons,
+                         options={"ftol": 1e-13, "maxiter": 500})
+            floors, val = slack_and_value(r.x)
+        if r.success and val > -1e5 and floors.min() > -1e-9:
+            n_ok += 1
+            if best is None or val > best[0]:
+                best = (val, r.x, floors.min())
+    if best is None:
+        raise RuntimeError("planner_exchanges_max_u1: no start converged to a feasible point")
+    pis, k, _ = unpack(best[1])
+    z = np.array([(a[s] * pis[m] * e1[s] + sum(a[b] * e1[b] for b in g))
+                  / (a[s] * pis[m] * (e2[s] + R * k[m]) + sum(a[b] * e2[b] for b in g)) for m, g in enumerate(groups)])
+    return ExchangePlanner(float(best[0]), pis, k, z, float(a[s] * (pis @ k)), float(best[2]), n_ok, int(n_starts),
+                           n_ok >= 2)
+
+
 def planner_frontier(economy, n=40, U2_range=None):
     """The constrained Pareto frontier: n points (U1, U2), U2 evenly spaced over ``U2_range``.
 
@@ -1199,7 +1312,7 @@ def planner_frontier(economy, n=40, U2_range=None):
     """
     _check_planner(economy)
     if economy.H != 2:
-        raise NotImplementedError("planner_frontier draws the two-type frontier; use planner_max_u1 for three types")
+        raise UnsupportedEconomy("planner_frontier draws the two-type frontier; use planner_max_u1 for three types")
     if U2_range is None:
         u_ce = collateral_equilibrium(economy).U[1]
         u_se = segregated_equilibrium(economy).U[1]
@@ -1274,7 +1387,7 @@ class LotteryLP(NamedTuple):
     z_grid exchanges; mass (H, nz) of each type in each exchange; k_mean (H,) expected storage;
     c0_mean (H, 2) expected date-0 consumption; p0 and P (nz,) dual prices (in units of date-0 good 1);
     budget_gap (H,) cost of each type's lottery at the dual prices minus the value of its endowment;
-    lam2; status (HiGHS message); n_variables.
+    lam2; status (HiGHS message); n_variables; n_constraints (equality rows).
     """
 
     z_grid: np.ndarray
@@ -1287,6 +1400,7 @@ class LotteryLP(NamedTuple):
     lam2: float
     status: str
     n_variables: int
+    n_constraints: int
 
 
 def lottery_lp(economy, z_grid, lam2, k_step=0.005, c_step=0.0025, k_max=2.5, c_range=(0.4, 4.0)):
@@ -1304,7 +1418,7 @@ def lottery_lp(economy, z_grid, lam2, k_step=0.005, c_step=0.0025, k_max=2.5, c_
     from scipy.sparse import coo_matrix
 
     if economy.S != 1 or economy.H != 2:
-        raise NotImplementedError("lottery_lp: two types and one state")
+        raise UnsupportedEconomy("lottery_lp: two types and one state")
     alpha, e10, e20, e1, e2, R, beta, sigma = _one_state(economy)
     zg = np.asarray(z_grid, dtype=float)
     kg = np.arange(0.0, k_max + 1e-12, k_step)
@@ -1360,7 +1474,7 @@ def lottery_lp(economy, z_grid, lam2, k_step=0.005, c_step=0.0025, k_max=2.5, c_
         Delta = zg[:, None] * (e2[h] + R * kg[None, :]) - e1[h]
         spend = c0_mean[h, 0] + p0 * c0_mean[h, 1] + (w * (p0 * kg[None, :] + P[:, None] * Delta)).sum()
         gap[h] = spend - (e10[h] + p0 * e20[h])
-    return LotteryLP(zg, mass, k_mean, c0_mean, float(p0), P, gap, float(lam2), res.message, 2 * per)
+    return LotteryLP(zg, mass, k_mean, c0_mean, float(p0), P, gap, float(lam2), res.message, 2 * per, n_rows)
 
 
 def negishi_lp(economy, z_grid, lam_bracket=(0.1, 1.0), tol=1e-4, **grids):
