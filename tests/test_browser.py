@@ -4,7 +4,8 @@ The site is built once per test session (``jupyter-book build``, reusing the exe
 served from ``_build/html`` on a loopback port. For every page of the toc: no uncaught script error and
 no console error from the page's own scripts, no failed request to the site, MathJax has rendered
 (no raw ``$$`` or ``\\begin{`` left in the visible text), every image has loaded with a non-zero size,
-every internal link resolves (page and anchor), long text outputs scroll inside a box of bounded
+every internal link resolves (page and anchor), no figure is shrunk so much that its labels become
+unreadable on a laptop screen, long text outputs scroll inside a box of bounded
 height, and there is a link to the next page. Every kernel-free explorer changes its figure when any
 of its sliders moves. Screenshots (each page's top, its first figure, each explorer) go to
 ``_build/screenshots/`` (ignored by git).
@@ -39,6 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PAGES = [p.relative_to(ROOT).with_suffix(".html").as_posix() for p in toc_files()]
+MIN_FIGURE_SCALE = 0.7  # at 1366 px, the text column is ~740 px wide: figures up to ~1050 px (10.5 in)
 MAX_OUTPUT_PX = 600  # a text output box taller than this must scroll (commitment.css caps it at 30em)
 
 
@@ -146,6 +148,11 @@ def test_page_renders(browser, site, anchors, path):
             elif fragment and file.suffix == ".html" and urllib.parse.unquote(fragment) not in anchors(file):
                 bad_links.append(f"{href} (no such anchor)")
         assert not bad_links, f"{path}: internal links that do not resolve: {bad_links}"
+        # a figure much wider than the text column is shrunk, and its labels with it
+        shrunk = page.evaluate(f"""() => Array.from(document.querySelectorAll('main div.cell_output img'))
+            .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width < {MIN_FIGURE_SCALE} * img.naturalWidth)
+            .map(img => img.naturalWidth + ' px shown at ' + Math.round(img.getBoundingClientRect().width) + ' px')""")
+        assert not shrunk, f"{path}: figures shrunk below {MIN_FIGURE_SCALE:.0%} (labels too small on a laptop): {shrunk}"
         tall = page.evaluate(f"""() => Array.from(document.querySelectorAll('div.cell_output pre'))
             .filter(pre => pre.getBoundingClientRect().height > {MAX_OUTPUT_PX})
             .map(pre => pre.innerText.slice(0, 60))""")
