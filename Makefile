@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: help install book book-student test lab bench clean
 
 help:
-	@echo "make book   build the website into _build/html (strict: any Sphinx warning fails)"
+	@echo "make book   build the website into _build/html (strict: any Sphinx warning fails);"
+	@echo "           pages run again when the library changed since they were last executed"
 	@echo "make book-student   the same site without solutions, into _build/student/"
 	@echo "make test   run the whole test suite (library, every page under nbval, consistency)"
 	@echo "make lab    open JupyterLab; the .md pages open as notebooks"
@@ -30,9 +31,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
-	@echo
-	@echo "The book is built: open $(CURDIR)/_build/html/index.html in a browser."
+	$(BIN)/python -m commitment.editions book
 
 book-student: $(STAMP)
 	$(BIN)/python -m commitment.editions student

@@ -1,7 +1,5 @@
 """Test settings and session fixtures shared by the whole suite."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,12 +15,14 @@ settings.load_profile("book")
 
 @pytest.fixture(scope="session")
 def book_html():
-    """Build the book strictly (reusing the execution cache) once per session; the HTML folder."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    build = subprocess.run([str(jb), "build", str(ROOT), "--warningiserror", "--keep-going"],
-                           capture_output=True, text=True)
-    assert build.returncode == 0, f"the book does not build:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
-    return ROOT / "_build" / "html"
+    """Build the book strictly once per session (reusing the execution cache unless the library
+    changed since it was filled); the HTML folder."""
+    from commitment.editions import build_book
+
+    try:
+        return build_book(ROOT, echo=False)
+    except RuntimeError as err:
+        pytest.fail(f"the book does not build: {err}")
 
 
 @pytest.fixture(scope="session")
@@ -30,4 +30,7 @@ def student_html(book_html):
     """Build the student edition (after the main build, whose execution cache it reuses)."""
     from commitment.editions import build_student_edition
 
-    return build_student_edition(ROOT)
+    try:
+        return build_student_edition(ROOT, echo=False)
+    except RuntimeError as err:
+        pytest.fail(f"the student edition does not build: {err}")

@@ -1,4 +1,10 @@
-"""The student edition of the book: the same site with every solution removed (not collapsed).
+"""Building the book: the main site, and the student edition (every solution removed, not collapsed).
+
+``python -m commitment.editions book`` builds the main site strictly into ``_build/html``. The execution
+cache (``_build/.jupyter_cache``) and Sphinx's doctrees know only the pages' own code, not the
+library's, so a page whose code did not change would keep outputs computed by an older ``commitment``:
+before building, both are dropped whenever the library's sources changed since they were filled
+(:func:`drop_stale_executions`).
 
 ``python -m commitment.editions student`` writes ``_build/student/_config.yml`` (the book's
 configuration with ``commitment_student_edition: true``, no source or notebook downloads, and the main
@@ -9,13 +15,70 @@ page sources would contain the solutions, so the student site offers none.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
-__all__ = ["student_config", "build_student_edition"]
+__all__ = ["library_fingerprint", "drop_stale_executions", "build_book", "student_config", "build_student_edition"]
+
+LIBRARY = Path(__file__).resolve().parent
+
+
+def library_fingerprint() -> str:
+    """sha256 over the library's sources and data files (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(LIBRARY.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".json", ".css"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(LIBRARY).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def drop_stale_executions(root: Path) -> bool:
+    """Delete the stored executions if they were made with another version of the library; True if so.
+
+    They are stored twice: in the execution cache, and in Sphinx's doctrees (of the main site and of
+    the student edition), which Sphinx reuses for every page whose source did not change. Both go. The
+    fingerprint of the library they belong to is kept in ``_build/.jupyter_cache.library``.
+    """
+    build = root / "_build"
+    cache = build / ".jupyter_cache"
+    stamp = build / ".jupyter_cache.library"
+    current = library_fingerprint()
+    stored = [cache, *build.glob("**/.doctrees")] if build.exists() else []
+    stored = [p for p in stored if p.exists()]
+    stale = bool(stored) and (not stamp.exists() or stamp.read_text().strip() != current)
+    if stale:
+        for path in stored:
+            shutil.rmtree(path)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current + "\n")
+    return stale
+
+
+def _jupyter_book(*args, echo: bool) -> None:
+    """``jupyter-book build <args>`` strictly; prints its output if ``echo``; raises RuntimeError on failure."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    build = subprocess.run([str(jb), "build", *map(str, args), "--warningiserror", "--keep-going"],
+                           capture_output=True, text=True)
+    if echo:
+        sys.stdout.write(build.stdout)
+        sys.stderr.write(build.stderr)
+    if build.returncode != 0:
+        raise RuntimeError(f"jupyter-book build failed (exit {build.returncode}):\n"
+                           f"{build.stdout[-4000:]}\n{build.stderr[-4000:]}")
+
+
+def build_book(root: Path, echo: bool = True) -> Path:
+    """Build the main site strictly (stale executions dropped first); returns the HTML folder."""
+    if drop_stale_executions(root) and echo:
+        print("The library changed since the pages were last executed: every page runs again.")
+    _jupyter_book(root, echo=echo)
+    return root / "_build" / "html"
 
 
 def student_config(root: Path) -> dict:
@@ -31,20 +94,24 @@ def student_config(root: Path) -> dict:
     return cfg
 
 
-def build_student_edition(root: Path) -> Path:
+def build_student_edition(root: Path, echo: bool = True) -> Path:
     """Build the student edition strictly; returns the folder of the HTML site."""
     out = root / "_build" / "student"
     out.mkdir(parents=True, exist_ok=True)
     config = out / "_config.yml"
     config.write_text(yaml.safe_dump(student_config(root), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    subprocess.run([str(jb), "build", str(root), "--config", str(config), "--path-output", str(out),
-                    "--warningiserror", "--keep-going"], check=True)
+    drop_stale_executions(root)  # the student edition reuses (and may fill) the main build's cache
+    _jupyter_book(root, "--config", config, "--path-output", out, echo=echo)
     return out / "_build" / "html"
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["student"]:
-        sys.exit("usage: python -m commitment.editions student")
-    html = build_student_edition(Path.cwd())
-    print(f"\nThe student edition is built: open {html / 'index.html'} in a browser.")
+    builders = {"book": build_book, "student": build_student_edition}
+    if len(sys.argv) != 2 or sys.argv[1] not in builders:
+        sys.exit("usage: python -m commitment.editions book|student")
+    try:
+        html = builders[sys.argv[1]](Path.cwd())
+    except RuntimeError as err:
+        sys.exit(str(err))
+    edition = "The book" if sys.argv[1] == "book" else "The student edition"
+    print(f"\n{edition} is built: open {html / 'index.html'} in a browser.")

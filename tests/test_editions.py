@@ -1,0 +1,41 @@
+"""The execution cache is dropped when the library changes (commitment.editions)."""
+
+import shutil
+
+import commitment.editions as editions
+
+
+def test_fingerprint_follows_the_library_sources(tmp_path, monkeypatch):
+    lib = tmp_path / "commitment"
+    shutil.copytree(editions.LIBRARY, lib, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(editions, "LIBRARY", lib)
+    first = editions.library_fingerprint()
+    assert editions.library_fingerprint() == first
+    (lib / "__pycache__").mkdir(exist_ok=True)
+    (lib / "__pycache__" / "x.nbi").write_bytes(b"compiled")  # numba's cache is not the library
+    assert editions.library_fingerprint() == first
+    with (lib / "utility.py").open("a") as f:
+        f.write("\n# an edit\n")
+    assert editions.library_fingerprint() != first
+
+
+def _stored(root):
+    stored = [root / "_build" / ".jupyter_cache", root / "_build" / ".doctrees",
+              root / "_build" / "student" / "_build" / ".doctrees"]
+    for path in stored:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "data").write_text("stored executions")
+    return stored
+
+
+def test_stale_executions_are_dropped_and_current_ones_kept(tmp_path, monkeypatch):
+    stored = _stored(tmp_path)
+    assert editions.drop_stale_executions(tmp_path) is True  # no fingerprint: cannot be trusted
+    assert not any(path.exists() for path in stored)
+    stored = _stored(tmp_path)
+    assert editions.drop_stale_executions(tmp_path) is False
+    assert all((path / "data").exists() for path in stored)
+    monkeypatch.setattr(editions, "library_fingerprint", lambda: "another version")
+    assert editions.drop_stale_executions(tmp_path) is True
+    assert not any(path.exists() for path in stored)
+    assert (tmp_path / "_build" / "html").exists() is False  # nothing else is touched or created
