@@ -461,3 +461,21 @@ def test_off_grid_debt_raises_a_precise_error(m9):
             fun(1.0)
         with pytest.raises(ValueError, match="exceeds the largest sustainable debt"):
             fun(s.b_max + 0.1)
+
+
+def test_operator_result_does_not_depend_on_the_thread_count():
+    # _improve refines the states in parallel (prange); each state is independent, so 1 and all threads
+    # must give bit-identical results
+    import numba
+
+    model = dm.create_model(beta=0.9 / 1.05, N=300)
+    sol = dm.solve_planner(model, 0.25)
+    B = sol.B + 0.01 * np.sin(sol.v)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = dm.bellman_operator(model, 0.25, B, sol.D)
+    finally:
+        numba.set_num_threads(threads)
+    every = dm.bellman_operator(model, 0.25, B, sol.D)
+    assert all(np.array_equal(a, b) for a, b in zip(one, every))

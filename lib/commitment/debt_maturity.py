@@ -42,7 +42,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 __all__ = [
     "DebtMaturityModel",
@@ -438,14 +438,15 @@ def _refine_node(j, best, best_e, best_v, x, v, B, D, a, F_nodes, i_hi, yl, beta
     return best, best_e, best_v
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _improve(v, h, B, D, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, refine, TB, c, vn):
     """One application of the Bellman operator: for each grid state v_i, the best promise v'.
 
     Global step: best grid node j for every state at once, from the upper envelope of the lines
     F_j B_j / R - x exp(-beta G_j) in x = exp(v_i) (x increases with i, so one pass suffices).
     Refinement (``refine``): the one-sided derivatives at v_j say on which neighbouring cell the
-    objective rises; the maximum there is found by safeguarded Newton (:func:`_cell_max`).
+    objective rises; the maximum there is found by safeguarded Newton (:func:`_cell_max`). The states
+    are refined in parallel (independent of one another: results do not depend on the thread count).
     Writes T B into TB, consumption into c, the policy into vn.
     """
     n = v.shape[0]
@@ -457,11 +458,15 @@ def _improve(v, h, B, D, F_nodes, A_nodes, i_hi, yl, beta, R, y, tlo, thi, refin
     hull = np.empty(n, dtype=np.int64)
     m = _upper_hull(a, bb, hull)
     ptr = 0
-    for i in range(n):
+    best_node = np.empty(n, dtype=np.int64)
+    for i in range(n):  # x = exp(v_i) increases with i: one pass along the hull
         x = math.exp(v[i])
         while ptr + 1 < m and bb[hull[ptr + 1]] - a[hull[ptr + 1]] * x >= bb[hull[ptr]] - a[hull[ptr]] * x:
             ptr += 1
-        j = hull[ptr]
+        best_node[i] = hull[ptr]
+    for i in prange(n):  # the states are independent: refined in parallel
+        x = math.exp(v[i])
+        j = best_node[i]
         best_v = v[j]
         best = yl - a[j] * x + bb[j]
         best_e = a[j] * x
