@@ -61,16 +61,15 @@ def drop_stale_executions(root: Path) -> bool:
 
 
 def _jupyter_book(*args, echo: bool) -> None:
-    """``jupyter-book build <args>`` strictly; prints its output if ``echo``; raises RuntimeError on failure."""
+    """``jupyter-book build <args>`` strictly; its output goes to the terminal as it runs if ``echo``
+    (a build can take minutes), otherwise it is captured and quoted in the error. Raises RuntimeError
+    on failure."""
     jb = Path(sys.executable).with_name("jupyter-book")
     build = subprocess.run([str(jb), "build", *map(str, args), "--warningiserror", "--keep-going"],
-                           capture_output=True, text=True)
-    if echo:
-        sys.stdout.write(build.stdout)
-        sys.stderr.write(build.stderr)
+                           capture_output=not echo, text=True)
     if build.returncode != 0:
-        raise RuntimeError(f"jupyter-book build failed (exit {build.returncode}):\n"
-                           f"{build.stdout[-4000:]}\n{build.stderr[-4000:]}")
+        detail = "see its output above" if echo else f"{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
+        raise RuntimeError(f"jupyter-book build failed (exit {build.returncode}): {detail}")
 
 
 def build_book(root: Path, echo: bool = True) -> Path:
