@@ -6,6 +6,9 @@ speed-up the chapter's issue targets. The runner compiles first (the table shows
 compilation), checks that both return the same numbers, then reports the best of several timings.
 
     python benchmarks/run.py [name-filter]
+
+(``bench_explorers.py`` times the live explorers' redraws instead; its ``CASES`` is empty, and it runs on
+its own: ``python benchmarks/bench_explorers.py``.)
 """
 
 from __future__ import annotations

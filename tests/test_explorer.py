@@ -57,3 +57,55 @@ def test_slider_validation():
 def test_live_explorer_builds_widgets():
     panel = live_explorer(draw, SLIDERS)
     assert [w.description for w in panel.children[:2]] == ["first", "second"]
+
+
+def test_live_panel_shows_a_message_never_a_traceback(monkeypatch, caplog):
+    """A draw that raises: one line in the panel, "Nothing to draw here" when explained, "Unexpected
+    error" for a bug; nothing escapes to ipywidgets (which would log or show the traceback)."""
+    import IPython.display
+
+    from commitment.explorer import NothingToDraw
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(getattr(obj, "data", repr(obj))))
+
+    def no_equilibrium(a, b):
+        plt.figure()  # begun before the error: must not be shown
+        raise NothingToDraw(f"no equilibrium at a = {a}")
+
+    def bug(a, b):
+        return 1 / 0
+
+    for draw_, expected in ((no_equilibrium, "Nothing to draw here: no equilibrium at a = 2"),
+                            (bug, "Unexpected error (a bug, please report it) at a = 2, b = 0.5: ZeroDivisionError")):
+        n_figures = len(plt.get_fignums())
+        shown.clear()
+        live_explorer(draw_, SLIDERS).update()  # (the panel also draws once when it is built)
+        assert shown and all(expected in out and "Traceback" not in out and "\n" not in out for out in shown)
+        assert len(plt.get_fignums()) == n_figures
+    assert "Exception in interact callback" not in caplog.text
+
+
+def test_explained_exceptions():
+    """NothingToDraw, NoEquilibrium and the library's ValueErrors are explained; NumPy's or SciPy's
+    ValueErrors (raised in their code: a bug of the caller) and other exceptions are not."""
+    import numpy as np
+
+    from commitment import fire_sales as fs
+    from commitment.explorer import NothingToDraw, explain, is_explained
+    from commitment.self_enforcing_debt import steady_state
+
+    def raised(f):
+        try:
+            f()
+        except Exception as err:  # noqa: BLE001
+            return err
+        raise AssertionError("did not raise")
+
+    assert is_explained(raised(lambda: steady_state(1.5, 0.5, 1.2)))  # beta outside (0, 1): validation
+    assert is_explained(NothingToDraw("x = 1"))
+    assert is_explained(fs.NoSupportedEquilibrium("none")) and issubclass(fs.NoSupportedEquilibrium, RuntimeError)
+    assert not is_explained(raised(lambda: np.ones(2) + np.ones(3)))
+    assert not is_explained(raised(lambda: {}["k"]))
+    assert not is_explained(RuntimeError("did not converge"))
+    assert len(explain(NothingToDraw("x" * 1000))) < 250

@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import commitment.secondary_markets as sm
@@ -457,3 +457,171 @@ def test_friends_foes_price_kernel_matches_quadratic_twin():
     np.testing.assert_allclose(kernel, twin, rtol=0, atol=1e-12)
 
 
+
+
+# --------------------------------------------------------------------------- claims and falsifiers: R1, R2
+#
+# The pages check that the governments' margins for the equilibrium enforcement choice are strictly
+# positive (commitment.verification.verify_leq, 0 < margin - tol). The tolerance is derived, in the page and
+# here alike, from the margins' measured error: sm.margin_error recomputes them with the Negishi first
+# best and with the NumPy twin of the enumeration kernel, sm.margin_tolerance takes ten times the largest
+# gap, rounded up to a power of ten.
+
+from commitment.verification import assert_falsified, verify_leq  # noqa: E402
+
+
+def _margin_check(rid, claim, *args, **kwargs):
+    """Arguments of the pages' check: (id, 0, margins, tol) with tol from the measured error."""
+    margins = claim(*args, **kwargs)
+    return (rid, 0.0, margins, sm.margin_tolerance(sm.margin_error(claim, *args, **kwargs)))
+
+
+R2_WHAT = "governments' margin for enforcing every claim after resale"
+R1_WHAT = "governments' margin for enforcing domestic, refusing foreign claims"
+PAGE_ECON = dict(g=0.1, v=0.2, e=0.3, a=0.15)  # the mirror economy of the R1 and R2 pages
+
+
+def _r2_page_margins(resale):
+    """The R2 page's claim computation (secondary_markets.md), with the secondary market's outcome."""
+    econ = sm.mirror_economy(**PAGE_ECON)
+    margins, errors = [], []
+    for sigma in SIGMAS:
+        for rule in ("regional_netting", "world_pool"):
+            for kappa in (1.0, 3.0):
+                margins.append(sm.r2_enforcement_margin(econ, sigma, rule, kappa, resale))
+                errors.append(sm.margin_error(sm.r2_enforcement_margin, econ, sigma, rule, kappa, resale))
+    return np.concatenate(margins), sm.margin_tolerance(max(errors))
+
+
+def _r1_page_margins(econ):
+    """The R1 page's claim computation (no_commitment.md) on an economy."""
+    margins, errors = [], []
+    for sigma in SIGMAS:
+        for holdings in ("autarky", "first_best"):
+            margins.append(sm.r1_enforcement_margin(econ, sigma, holdings))
+            errors.append(sm.margin_error(sm.r1_enforcement_margin, econ, sigma, holdings))
+    return np.concatenate(margins), sm.margin_tolerance(max(errors))
+
+
+def test_r2_page_claim_passes():
+    margins, tol = _r2_page_margins("issuer_region")
+    verify_leq("bmv-r2", 0.0, margins, tol, strict=True, kind="claim", what=R2_WHAT)
+    assert margins.min() > 1e6 * tol  # the effect is not a rounding artefact
+
+
+@pytest.mark.falsifies("bmv-r2", how="violation")
+@pytest.mark.parametrize("resale", ["world", "none"])
+def test_r2_falsified_by_the_wrong_buyers(resale):
+    """Eqs. (13)-(14) violated: foreign-held paper resold to buyers anywhere in the world (so part stays
+    abroad), or not resold at all (no secondary market, R1). Claims on foreigners survive to
+    enforcement, each government refuses them, and the margin for full enforcement is negative."""
+    margins, tol = _r2_page_margins(resale)
+    assert_falsified(verify_leq, "bmv-r2", 0.0, margins, tol, strict=True, kind="claim", what=R2_WHAT)
+
+
+mirror_params = st.tuples(  # g, v, e, a, sigma, holdings rule, kappa
+    st.floats(-0.2, 0.2), st.floats(0.0, 0.3), st.floats(0.05, 0.5), st.floats(0.0, 0.3),
+    st.floats(0.3, 6.0), st.sampled_from(["regional_netting", "world_pool"]), st.floats(1.0, 4.0),
+)
+
+
+@settings(max_examples=100)
+@given(mirror_params)
+def test_r2_claim_holds_on_random_mirror_economies(p):
+    """R2 on random admissible mirror economies (idiosyncratic dispersion e >= 0.05, so that every
+    government has claims to decide on: as e -> 0 with g = v = 0 there is nothing to trade)."""
+    g, v, e, a, sigma, rule, kappa = p
+    econ = sm.mirror_economy(g=g, v=v, e=e, a=a)
+    args = _margin_check("bmv-r2", sm.r2_enforcement_margin, econ, sigma, rule, kappa)
+    verify_leq(*args, strict=True, kind="claim", what=R2_WHAT)
+
+
+@pytest.mark.falsifies("bmv-r2", how="violation")
+@settings(max_examples=40)
+@given(mirror_params, st.sampled_from(["world", "none"]), st.floats(0.05, 0.3))
+def test_r2_falsified_on_random_mirror_economies(p, resale, v):
+    """The wrong buyers (or none) on random mirror economies with regional risk v >= 0.05, so that some
+    paper crosses borders (with g = v = 0 and regional netting nothing does, and R2 holds trivially)."""
+    g, _, e, a, sigma, rule, kappa = p
+    g = float(np.clip(g, -(0.95 - v), 0.95 - v))  # keep 1 - |g| - v > 0
+    econ = sm.mirror_economy(g=g, v=v, e=e, a=a)
+    args = _margin_check("bmv-r2", sm.r2_enforcement_margin, econ, sigma, rule, kappa, resale)
+    assert_falsified(verify_leq, *args, strict=True, kind="claim", what=R2_WHAT)
+
+
+def test_r1_page_claim_passes():
+    margins, tol = _r1_page_margins(sm.mirror_economy(**PAGE_ECON))
+    verify_leq("bmv-r1", 0.0, margins, tol, strict=True, kind="claim", what=R1_WHAT)
+    assert margins.min() > 1e6 * tol
+
+
+@pytest.mark.falsifies("bmv-r1", how="violation")
+def test_r1_falsified_without_within_region_symmetry():
+    """The within-region symmetry of §1 violated: the redistribution economy of R3 (rich and poor
+    residents, enforced as separate groups, §2.1.1). At the within-region equilibrium some payments go
+    from poor to rich residents, the government refuses them, and the margin is negative."""
+    margins, tol = _r1_page_margins(sm.redistribution_economy(r=0.3, e=0.3, v=0.2, agg=0.3))
+    assert_falsified(verify_leq, "bmv-r1", 0.0, margins, tol, strict=True, kind="claim", what=R1_WHAT)
+
+
+@settings(max_examples=100)
+@given(mirror_params, st.sampled_from(["autarky", "first_best"]))
+def test_r1_claim_holds_on_random_mirror_economies(p, holdings):
+    g, v, e, a, sigma, rule, _ = p
+    econ = sm.mirror_economy(g=g, v=v, e=e, a=a)
+    args = _margin_check("bmv-r1", sm.r1_enforcement_margin, econ, sigma, holdings, rule)
+    verify_leq(*args, strict=True, kind="claim", what=R1_WHAT)
+
+
+@pytest.mark.falsifies("bmv-r1", how="violation")
+@settings(max_examples=40)
+@given(st.floats(0.15, 0.3), st.floats(0.05, 0.25), st.floats(0.0, 0.3), st.floats(0.0, 0.3), st.floats(0.5, 5.0))
+def test_r1_falsified_on_random_redistribution_economies(r, e, v, agg, sigma):
+    """Rich and poor residents (permanent component r at least 0.15, idiosyncratic dispersion at most 0.25:
+    where a poor-to-rich payment's first-order gain from refusal outweighs the inequality it creates)."""
+    econ = sm.redistribution_economy(r=r, e=e, v=v, agg=agg)
+    args = _margin_check("bmv-r1", sm.r1_enforcement_margin, econ, sigma, "autarky")
+    assert_falsified(verify_leq, *args, strict=True, kind="claim", what=R1_WHAT)
+
+
+# --------------------------------------------------------------------------- claims and falsifiers: R3
+
+R3_WHAT = "margin for enforcing every claim after within-group resale"
+R3_PAGE_ECON = dict(r=0.3, e=0.3, v=0.2, agg=0.3)  # the redistribution economy of extensions.md
+
+
+def test_r3_page_claim_passes():
+    args = _margin_check("bmv-r3", sm.r3_enforcement_margin, sm.redistribution_economy(**R3_PAGE_ECON), 2.0)
+    verify_leq(*args, strict=True, kind="claim", what=R3_WHAT)
+    assert args[2].min() > 1e6 * args[3]
+
+
+@pytest.mark.falsifies("bmv-r3", how="violation")
+@pytest.mark.parametrize("resale", ["issuer_region", "none"])
+def test_r3_falsified_by_resale_outside_the_group(resale):
+    """R3's outcome violated: paper resold only into the issuer's region (poor residents' paper can end
+    with rich ones), or no secondary market. Poor-to-rich claims (and, without resale, claims on
+    foreigners) remain at enforcement and are refused."""
+    args = _margin_check("bmv-r3", sm.r3_enforcement_margin, sm.redistribution_economy(**R3_PAGE_ECON), 2.0, resale)
+    assert_falsified(verify_leq, *args, strict=True, kind="claim", what=R3_WHAT)
+
+
+@settings(max_examples=100)
+@given(st.floats(0.0, 0.3), st.floats(0.05, 0.45), st.floats(0.0, 0.3), st.floats(0.0, 0.3), st.floats(0.3, 6.0),
+       st.sampled_from(["world_pool", "regional_netting"]))
+def test_r3_claim_holds_on_random_redistribution_economies(r, e, v, agg, sigma, rule):
+    assume(-r + (1 - agg) * (1 - v) * (1 - e) > 0)  # every old-age endowment positive (admissible economy)
+    econ = sm.redistribution_economy(r=r, e=e, v=v, agg=agg)
+    args = _margin_check("bmv-r3", sm.r3_enforcement_margin, econ, sigma, "issuer_group", rule)
+    verify_leq(*args, strict=True, kind="claim", what=R3_WHAT)
+
+
+@pytest.mark.falsifies("bmv-r3", how="violation")
+@settings(max_examples=40)
+@given(st.floats(0.2, 0.3), st.floats(0.05, 0.25), st.floats(0.0, 0.3), st.floats(0.0, 0.3), st.floats(0.5, 5.0))
+def test_r3_falsified_on_random_redistribution_economies(r, e, v, agg, sigma):
+    """Resale into the issuer's region only, with a permanent component r >= 0.2 large against the
+    idiosyncratic dispersion e <= 0.25 (where the government refuses some poor-to-rich payment)."""
+    econ = sm.redistribution_economy(r=r, e=e, v=v, agg=agg)
+    args = _margin_check("bmv-r3", sm.r3_enforcement_margin, econ, sigma, "issuer_region")
+    assert_falsified(verify_leq, *args, strict=True, kind="claim", what=R3_WHAT)

@@ -9,7 +9,10 @@ One module per paper (added chapter by chapter) plus shared numerics:
 - :mod:`commitment.registry` -- the registry of the papers' formal results and the scanner that finds the
   checks in the book's pages;
 - :mod:`commitment.verification` -- ``verify`` and friends, the one-line numerical checks used in the pages;
-- :mod:`commitment.notebook` -- ``glue``, to quote computed values in a page's prose.
+- :mod:`commitment.notebook` -- ``glue``, to quote computed values in a page's prose;
+- :mod:`commitment.explorer` -- figures with sliders, static on the website and live in Jupyter; each
+  chapter's draw functions and sliders are in ``commitment.<chapter>_explorers``;
+- :mod:`commitment.errors` -- exceptions shared by the chapters (``NoEquilibrium``).
 
 Importing the package does no work: no compilation, no solving, no file reads.
 """

@@ -27,10 +27,12 @@ equation with the policy fixed.
 
 Beyond the stationary planner: prices and paths (:func:`value_of_debt`, :func:`one_period_price`,
 :func:`simulate_path`, :func:`yield_curve`, :func:`perpetuity_price`), Proposition 3's residuals
-(:func:`euler_residuals`), the cost of trading long bonds (:func:`trade_loss`), the restructuring
+(:func:`euler_residuals`), Proposition 2's second differences in the coupon with their grid error
+(:func:`proposition_2_second_difference`), the cost of trading long bonds (:func:`trade_loss`), the restructuring
 surplus (:func:`restructuring`), the non-stationary planner for a general legacy profile
 (:func:`solve_profile`) and the government's own problem in debt space with the Eaton-Gersovitz price
-iteration (:func:`sovereign_best_response`, :func:`eaton_gersovitz`).
+iteration (:func:`sovereign_best_response`, :func:`eaton_gersovitz`), whose equilibrium values test Lemma 3
+(:func:`lemma_3_residual`).
 
 All kernels are ``@njit(cache=True)``; the NumPy twin of the Bellman operator lives in the tests
 (``tests/test_debt_maturity_twin.py``) and is the baseline of ``benchmarks/bench_debt_maturity.py``.
@@ -67,6 +69,8 @@ __all__ = [
     "yield_curve",
     "forward_rates",
     "perpetuity_price",
+    "ConvexityInL",
+    "proposition_2_second_difference",
     "euler_residuals",
     "trade_loss",
     "restructuring",
@@ -79,6 +83,7 @@ __all__ = [
     "SovereignSolution",
     "sovereign_best_response",
     "eaton_gersovitz",
+    "lemma_3_residual",
 ]
 
 
@@ -888,6 +893,55 @@ def perpetuity_price(sol, v=None):
     return out.reshape(np.shape(v)) if np.ndim(v) else float(out[0])
 
 
+class ConvexityInL(NamedTuple):
+    """Second differences of ``B*(v, l)`` in the perpetuity coupon (:func:`proposition_2_second_difference`).
+
+    At the nodes ``v`` of the model's grid: ``d2 = B*(v, l - dl) - 2 B*(v, l) + B*(v, l + dl)``;
+    ``error = |d2 - d2_coarse|``, the change from the same computation on a grid with half the nodes
+    (a bound on the grid error of ``d2`` for a scheme that converges with order >= 1); ``B``, ``c`` and
+    ``F_next`` are the planner's debt, consumption and next-period repayment probability at ``(v, l)``.
+    """
+
+    l: float
+    dl: float
+    v: np.ndarray
+    d2: np.ndarray
+    error: np.ndarray
+    B: np.ndarray
+    c: np.ndarray
+    F_next: np.ndarray
+
+
+def proposition_2_second_difference(model, l, dl=0.05):
+    """Proposition 2 (convexity) in the perpetuity economy: ``d2(v) = B*(v, l-dl) - 2 B*(v, l) + B*(v, l+dl)``.
+
+    Adding the inequality (aahw-convexity) of Proposition 2 at the coupon ``l`` for ``l' = l + dl`` and
+    ``l' = l - dl`` cancels the price terms ``(1 + P(v, l)) dl``, so ``d2 >= 0`` at every ``v``. It is
+    strictly positive where the strictness conditions hold with ``j = 1``: default next period has an
+    interior probability, ``0 < F(v') < 1`` (condition (ii); (i) and (iii) hold, with ``p_0 = 1`` and
+    ``sum_{k>=1} p_k dl = P dl != 0``). Where the allocation at ``l`` is riskless at every date (``beta R = 1``,
+    ``v >= vD_hi``: ``v' = v`` and ``F = 1`` forever) condition (ii) fails and ``B*`` is affine in ``l``.
+
+    ``B*`` comes from :func:`solve_planner`, which imposes nothing about convexity in ``l``. The three
+    coupons are solved on ``model``'s grid and on a grid with half the nodes (same parameters and pad);
+    the coarse ``d2``, interpolated at the fine nodes, gives the measured grid error. Returns a
+    :class:`ConvexityInL`.
+    """
+    l, dl = float(l), float(dl)
+    if not (math.isfinite(dl) and dl > 0):
+        raise ValueError(f"dl must be > 0 (coupon step), got {dl!r}")
+    if not model.v[model.i_hi] == model.vD_hi:
+        raise ValueError("proposition_2_second_difference needs a kink-aligned grid (create_model(align_kink=True))")
+    coarse = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
+                          N=max(50, model.N // 2), pad=model.pad)
+    ls = [l - dl, l, l + dl]
+    fine = solve_map(model, ls)
+    d2 = fine[0].B - 2.0 * fine[1].B + fine[2].B
+    d2_coarse = sum(w * debt_capacity(s, model.v) for w, s in zip((1.0, -2.0, 1.0), solve_map(coarse, ls)))
+    mid = fine[1]
+    return ConvexityInL(l, dl, model.v, d2, np.abs(d2 - d2_coarse), mid.B, mid.c, mid.F_next)
+
+
 def euler_residuals(sol, mask_margin=0.05, c_floor=1e-6):
     """Proposition 3 at the grid states: returns ``(v_next, lhs, rhs, interior)`` with
     ``lhs = c' - beta R c`` (log utility: 1/u'(c) = c) and ``rhs = f(v')/F(v') B*(v', l)`` where
@@ -1116,3 +1170,28 @@ def eaton_gersovitz(model, l, b_grid, *, damp=0.5, tol=1e-7, max_outer=500):
             sol = sovereign_best_response(model, l, b, q, V0=V)
             return SovereignSolution(b, q, sol.V, sol.b_next, True, outer, change)
     raise RuntimeError(f"eaton_gersovitz: price change {change:.3g} > tol {tol:.3g} after {max_outer} iterations")
+
+
+def lemma_3_residual(sol, eq, *, margin=0.05):
+    """Lemma 3 on an equilibrium computed without the planner: ``B*(V(b, l), l) - b`` on ``eq``'s debt grid.
+
+    Lemma 3 says that the dual ``B`` of a Markov equilibrium (aahw-dual) inverts its value function,
+    ``B(V(b, l), l) = b`` wherever the government repays; Lemmas 4 and 5 identify ``B`` with the planner's
+    ``B*`` (together, the equation ``b = B*(V(b, l), l)`` of Proposition 1). ``eq`` is a
+    :class:`SovereignSolution` at the same coupon ``l`` as the planner's solution ``sol``: the
+    Eaton-Gersovitz price iteration (:func:`eaton_gersovitz`), which never uses the planner's Bellman
+    equation, gives an equilibrium; a best response to prices that are not the lenders' break-even prices
+    (e.g. bonds guaranteed by a third party, ``q = 1/R``) does not, and there the residual is large.
+    Debt levels within ``margin`` of ``b_max(l)`` are left out (consumption goes to zero there and log
+    utility is too steep for a fixed debt grid). Raises ``ValueError`` if a value falls outside the
+    planner's ``v``-grid, where ``B*`` is not computed.
+    """
+    b = np.asarray(eq.b, dtype=float)
+    V = np.asarray(eq.V, dtype=float)
+    keep = b <= sol.b_max - margin
+    m = sol.model
+    off = keep & ~((V >= m.v[0]) & (V <= m.v[-1]))
+    if np.any(off):
+        raise ValueError(f"lemma_3_residual: {int(off.sum())} values V(b) outside the planner's grid "
+                         f"[{m.v[0]:.6g}, {m.v[-1]:.6g}] (e.g. b = {b[off][0]:.6g}, V = {V[off][0]:.6g})")
+    return debt_capacity(sol, V[keep]) - b[keep]

@@ -12,6 +12,16 @@ table under the figure), and declares its sliders once. Then
 
 Keep the static grid small (the product of the grid sizes is the number of figures stored in the page;
 :func:`static_explorer` refuses more than ``max_figures``).
+
+Where the sliders describe a point with nothing to draw (an inadmissible parameter combination, or no
+equilibrium of the kinds the chapter solves), ``draw`` raises :class:`NothingToDraw` with a short
+message. The live panel never shows a traceback: it shows the message of an *explained* exception
+(:func:`is_explained`) as one or two lines, and any other exception, which is a bug, as a one-line
+report. ``tests/test_explorers_live.py`` drives every live explorer of the book through its live ranges
+and fails on the second kind.
+
+The chapters' draw functions and sliders live in ``commitment/<chapter>_explorers.py``, next to the
+chapter's code (e.g. :mod:`commitment.fire_sales_explorers`).
 """
 
 from __future__ import annotations
@@ -25,8 +35,57 @@ import uuid
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+import numpy as np
 
-__all__ = ["Slider", "static_explorer", "live_explorer"]
+from commitment.errors import NoEquilibrium
+
+__all__ = ["Slider", "NothingToDraw", "is_explained", "explain", "live_values", "live_positions",
+           "static_explorer", "live_explorer"]
+
+MAX_MESSAGE = 200  # characters of an explained message: one or two lines of the live panel
+
+
+class NothingToDraw(ValueError):
+    """Raised by a draw function when its sliders describe a point with nothing to draw.
+
+    The message (at most :data:`MAX_MESSAGE` characters) names the offending parameter or the reason,
+    e.g. ``"no debt steady state: β ē ≤ e̲ (κ = 0.95)"``; the live panel shows it instead of the figure.
+    A ``ValueError``: the sliders' values are outside the set the figure is defined on.
+    """
+
+
+def is_explained(err: BaseException) -> bool:
+    """True when ``err`` says why there is nothing to draw, rather than revealing a bug.
+
+    Explained are :class:`NothingToDraw`, :class:`commitment.errors.NoEquilibrium` and its subclasses
+    (e.g. :class:`commitment.fire_sales.NoSupportedEquilibrium`: no equilibrium of the kinds the
+    chapter's solver handles), and ``ValueError`` raised by the library's own validation: one whose
+    innermost traceback frame is in the ``commitment`` package. A ``ValueError`` raised inside NumPy
+    or SciPy (a broadcasting error, a root bracket without a sign change) is a bug of the caller.
+    """
+    if isinstance(err, (NothingToDraw, NoEquilibrium)):
+        return True
+    if not isinstance(err, ValueError):
+        return False
+    tb = err.__traceback__
+    if tb is None:  # constructed, never raised: nothing says where from; taken as a validation message
+        return True
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return "commitment" in tb.tb_frame.f_globals.get("__name__", "").split(".")[:1]
+
+
+def explain(err: BaseException, params: dict | None = None) -> str:
+    """The live panel's text for an exception raised by ``draw``: its message, shortened to
+    :data:`MAX_MESSAGE` characters, prefixed ``Nothing to draw here:`` when explained and
+    ``Unexpected error (a bug, please report it)`` otherwise; never a traceback."""
+    msg = " ".join(str(err).split()) or type(err).__name__
+    if len(msg) > MAX_MESSAGE:
+        msg = msg[:MAX_MESSAGE - 1] + "…"
+    if is_explained(err):
+        return f"Nothing to draw here: {msg}"
+    where = ", ".join(f"{k} = {v}" for k, v in (params or {}).items())
+    return f"Unexpected error (a bug, please report it) at {where}: {type(err).__name__}: {msg}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +116,30 @@ class Slider:
 
     def show(self, value) -> str:
         return self.fmt.format(value)
+
+
+def live_values(slider) -> list:
+    """The values the live slider offers: its grid values (a selection slider, ``live=None``) or
+    min, min + step, ..., max (rounded to 10 decimals, as a float slider snaps to its step)."""
+    if slider.live is None:
+        return list(slider.values)
+    lo, hi, step = slider.live
+    return [round(lo + k * step, 10) for k in range(int(round((hi - lo) / step)) + 1)]
+
+
+def live_positions(sliders, n_random=24, seed=0) -> list[dict]:
+    """Slider positions that exercise a live explorer: all sliders at the min of their live ranges, all at
+    the max, each slider alone at its min and at its max (the others at their defaults), then
+    ``n_random`` positions drawn uniformly (``numpy`` generator with ``seed``) from the product of the live
+    values. Used by ``tests/test_explorers_live.py`` and ``benchmarks/bench_explorers.py``."""
+    values = {s.name: live_values(s) for s in sliders}
+    default = {s.name: s.default for s in sliders}
+    out = [{k: v[0] for k, v in values.items()}, {k: v[-1] for k, v in values.items()}]
+    for k, v in values.items():
+        out += [{**default, k: v[0]}, {**default, k: v[-1]}]
+    rng = np.random.default_rng(seed)
+    out += [{k: v[rng.integers(len(v))] for k, v in values.items()} for _ in range(n_random)]
+    return out
 
 
 def _split(result):
@@ -154,7 +237,11 @@ def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
 
 
 def live_explorer(draw, sliders):
-    """An ``ipywidgets`` panel calling ``draw`` live (needs a running kernel; tag the cell to skip it)."""
+    """An ``ipywidgets`` panel calling ``draw`` live (needs a running kernel; tag the cell to skip it).
+
+    When ``draw`` raises, the panel shows :func:`explain`'s one- or two-line text instead of the
+    figure, never a traceback.
+    """
     import ipywidgets as widgets
     from IPython.display import HTML, display
 
@@ -171,7 +258,14 @@ def live_explorer(draw, sliders):
                 style={"description_width": "initial"}, continuous_update=False)
 
     def show(**params):
-        fig, extra = _split(draw(**params))
+        before = set(plt.get_fignums())
+        try:
+            fig, extra = _split(draw(**params))
+        except Exception as err:  # noqa: BLE001 - the panel reports every failure in one line
+            for num in set(plt.get_fignums()) - before:  # a figure begun before the error is not shown
+                plt.close(num)
+            display(HTML(f'<p class="explorer-message">{html.escape(explain(err, params))}</p>'))
+            return
         plt.show()
         if extra:
             display(HTML(extra))

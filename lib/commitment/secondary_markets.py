@@ -69,6 +69,13 @@ __all__ = [
     "nash_enforcement",
     "enforcement_at_target",
     "secondary_market_equilibrium",
+    "enforcement_margins",
+    "r1_enforcement_margin",
+    "r2_enforcement_margin",
+    "r3_enforcement_margin",
+    "r4_enforcement_margin",
+    "margin_tolerance",
+    "margin_error",
     "regional_welfare",
     "ce_gain",
     "welfare_gain",
@@ -489,17 +496,21 @@ def regional_autarky(economy):
     return Allocation(c0, c)
 
 
-def regional_complete_markets(economy, sigma):
+def regional_complete_markets(economy, sigma, solver="closed_form"):
     """Within-region complete markets with no cross-border trade (the region-by-region version of R0,
-    prices q_{j,s} from regional aggregates). Equals :func:`regional_autarky` under symmetry."""
+    prices q_{j,s} from regional aggregates). Equals :func:`regional_autarky` under symmetry. ``solver``:
+    :func:`complete_markets` (``"closed_form"``) or :func:`complete_markets_negishi` (``"negishi"``)."""
     sigma = _check_sigma(sigma)
+    solve = {"closed_form": complete_markets, "negishi": complete_markets_negishi}.get(solver)
+    if solve is None:
+        raise ValueError(f"solver must be 'closed_form' or 'negishi', got {solver!r}")
     e = economy
     c0, c = np.empty(e.n_types), np.empty_like(e.Y)
     for j in (HOME, FOREIGN):
         m = e.region == j
         sub = Economy(e.y0[m], e.Y[m], e.pi, e.mass[m], np.zeros(m.sum(), dtype=np.int64),
                       np.zeros(m.sum(), dtype=np.int64), e.psi[m], (), ())
-        cm = complete_markets(sub, sigma)
+        cm = solve(sub, sigma)
         c0[m], c[m] = cm.c0, cm.c
     return Allocation(c0, c)
 
@@ -595,19 +606,23 @@ def secondary_market(cash, D, economy, outcome="issuer_region"):
 
     ``outcome="issuer_region"`` (the baseline, eqs. 13-14): every holder sells the paper issued in the
     other region; residents of the issuing region buy it. ``"issuer_group"`` (§2.1, the sufficient
-    condition): all paper ends with members of the issuer's own enforcement group. Buyers take the paper
-    in proportion to their resources (cash plus sale proceeds), so no buyer's ŷ turns negative unless
-    the whole buying side is insolvent. The price comes from :func:`secondary_market_clearing`.
+    condition): all paper ends with members of the issuer's own enforcement group. ``"world"`` (not an
+    equilibrium outcome: the falsifiers' case of the wrong buyers, ours): the paper held outside the
+    issuing region is sold at face value to buyers anywhere in the world, so part of it stays abroad.
+    Buyers take the paper in proportion to their resources (cash plus sale proceeds), so no buyer's ŷ
+    turns negative unless the whole buying side is insolvent. The price comes from
+    :func:`secondary_market_clearing`.
     """
     e = economy
     cash = np.asarray(cash, dtype=float)
     K = cash.size
-    if outcome == "issuer_region":
+    if outcome in ("issuer_region", "world"):
         side = e.region
     elif outcome == "issuer_group":
         side = e.group
     else:
-        raise ValueError(f"outcome must be 'issuer_region' or 'issuer_group', got {outcome!r}")
+        raise ValueError(f"outcome must be 'issuer_region', 'issuer_group' or 'world', got {outcome!r}")
+    buy_side = np.zeros(K, dtype=side.dtype) if outcome == "world" else side
     outside = side[:, None] != side[None, :]
     sold = np.where(outside, D, 0.0)  # sold[k, l]: paper of k held by an outsider l, for sale
     D_hat = D - sold
@@ -619,7 +634,7 @@ def secondary_market(cash, D, economy, outcome="issuer_region"):
     res = e.mass * cash + proceeds
     prices = {}
     for sd, supply in supply_by_side.items():
-        prices[sd] = secondary_market_clearing(res[side == sd].sum(), supply)
+        prices[sd] = secondary_market_clearing(res[buy_side == buy_side[side == sd][0]].sum(), supply)
     price = min(prices.values()) if prices else 1.0
     if price < 1.0:
         raise RuntimeError(f"secondary market clears below face value ({price:.4f}): buyers are insolvent")
@@ -627,7 +642,7 @@ def secondary_market(cash, D, economy, outcome="issuer_region"):
     for k in range(K):
         tot = sold[k].sum()
         if tot > 0:
-            buyers = side == side[k]
+            buyers = buy_side == buy_side[k]
             w = np.where(buyers, res, 0.0)
             w = w / w.sum()
             D_hat[k] += tot * w
@@ -913,6 +928,177 @@ def secondary_market_equilibrium(economy, sigma, rule="regional_netting", kappa=
         prices[s], vol[s] = out.price, out.volume
     return SecondaryMarketEquilibrium(cm.q, cm.c0.copy(), rep.c, prices, vol, rep, cm,
                                       bool(np.all(rep.default_rate == 0.0)))
+
+
+# ----------------------------------------------------------------------------------------- enforcement margins
+
+
+CONSUMPTION_FLOOR = 1e-12  # choices moving nobody's consumption by more are ties (sums of O(1) terms: ~1e-15)
+
+
+class EnforcementMargins(NamedTuple):
+    """Each government's strict margin for a target enforcement choice, state by state.
+
+    ``margin[j, s]``: government j's objective at the target choice minus its best objective among the
+    choices that change somebody's consumption (``inf`` if none does: j has nothing to decide);
+    ``W_target[j, s]`` the objective at the target; ``claims[s]`` the (G, G) face values outstanding at
+    enforcement, pair by pair; ``target[s]`` the target choice."""
+
+    margin: np.ndarray
+    W_target: np.ndarray
+    claims: np.ndarray
+    target: np.ndarray
+
+
+def enforcement_margins(economy, sigma, c_target, rule="regional_netting", kappa=1.0, resale="issuer_region",
+                        enforce_foreign=True, twin=False):
+    """Is a target enforcement profile a strict Nash equilibrium of the governments' choice (§1.2, §1.3)?
+
+    In each state: gross holdings implementing ``c_target[:, s]`` (``rule``, ``kappa``), the secondary
+    market (``resale``: an outcome of :func:`secondary_market`, or ``"none"``), then for each government
+    the objective of *all* its choices (:func:`enumerate_enforcement`, or its NumPy twin when
+    ``twin=True``) with the other government at the target. The target enforces every payment, except
+    payments to foreigners when ``enforce_foreign=False``. Choices that move nobody's consumption by more
+    than :data:`CONSUMPTION_FLOOR` from the target's (pairs without claims, or whose payments net out)
+    are ties and are left out. The margin is positive iff the target is each government's unique optimum
+    up to such ties: nothing here imposes it.
+    """
+    sigma = _check_sigma(sigma)
+    e = economy
+    S, G, gr = e.n_states, e.n_groups, e.group_region
+    if resale not in ("none", "issuer_region", "issuer_group", "world"):
+        raise ValueError(f"resale must be 'none' or an outcome of secondary_market, got {resale!r}")
+    kernel = enumerate_enforcement_numpy if twin else enumerate_enforcement
+    cross = gr[:, None] != gr[None, :]
+    margin, W_target = np.empty((2, S)), np.empty((2, S))
+    claims, target = np.empty((S, G, G)), np.ones((S, G, G), dtype=np.int64)
+    for s in range(S):
+        D = gross_holdings(c_target[:, s] - e.Y[:, s], e, rule, kappa)
+        cash = e.Y[:, s].copy()
+        if resale != "none":
+            out = secondary_market(cash, D, e, resale)
+            cash, D = out.cash, out.D
+        cash, D = np.ascontiguousarray(cash), np.ascontiguousarray(D)
+        E_t = np.ones((G, G), dtype=np.int64)
+        if not enforce_foreign:
+            E_t[cross] = 0
+        claims[s], target[s] = _pair_claims(D, e), E_t
+        for j in (HOME, FOREIGN):
+            own = np.flatnonzero(gr == j)
+            W = kernel(j, cash, D, e.mass, e.region, e.group, gr, e.psi, sigma, E_t)
+            bits = (np.arange(W.size)[:, None] >> np.arange(own.size * G)) & 1  # choice m, bit a * G + b
+            E = np.broadcast_to(E_t, (W.size, G, G)).copy()
+            E[:, own, :] = bits.reshape(W.size, own.size, G)
+            T = D[None] * E[:, e.group[:, None], e.group[None, :]]
+            c = cash[None] - T.sum(axis=2) / e.mass + T.sum(axis=1) / e.mass  # eq. (10), every choice
+            want = E_t[own].ravel()
+            m_target = int(np.sum(want << np.arange(want.size)))
+            moves = np.max(np.abs(c - c[m_target]), axis=1) > CONSUMPTION_FLOOR
+            W_target[j, s] = W[m_target]
+            margin[j, s] = W[m_target] - W[moves].max() if moves.any() else np.inf
+    return EnforcementMargins(margin, W_target, claims, target)
+
+
+def margin_tolerance(error, safety=10.0):
+    """Tolerance of a margin check from a measured numerical error: ``safety`` times the error, rounded up
+    to a power of ten (never below ten machine epsilons). The error is measured by recomputing the margin
+    another way (another first-best solver, the enumeration's NumPy twin) and taking the largest gap."""
+    err = max(float(error), np.finfo(float).eps)
+    return float(10.0 ** np.ceil(np.log10(safety * err)))
+
+
+def margin_error(claim, *args, **kwargs):
+    """Measured numerical error of a margin claim function (:func:`r1_enforcement_margin` to
+    :func:`r4_enforcement_margin`) at the given arguments: the largest gap between its margins and the
+    same margins recomputed with the Negishi solver for the first best (an independent algorithm,
+    budget tolerance 1e-12) and with the NumPy twin of the enumeration kernel."""
+    m = claim(*args, **kwargs)
+    others = (claim(*args, **{**kwargs, "first_best": "negishi"}), claim(*args, **{**kwargs, "twin": True}))
+    if any(o.shape != m.shape for o in others):
+        raise RuntimeError("margin_error: the recomputations disagree on where governments have a choice")
+    return float(max(np.max(np.abs(o - m)) for o in others))
+
+
+def _decided(em):
+    """The finite margins of an :class:`EnforcementMargins`, as a flat array: one per (government,
+    state) in which some choice moves somebody's consumption (where there is something to decide)."""
+    return em.margin[np.isfinite(em.margin)]
+
+
+def r1_enforcement_margin(economy, sigma, holdings="autarky", rule="regional_netting", first_best="closed_form",
+                          twin=False):
+    r"""R1 (§1.2, Steps 1 and 3 of the proof): the governments' strict margin for enforcing every
+    domestic claim and no claim on foreigners, without secondary markets, in every state.
+
+    ``holdings="autarky"``: the claims that implement the within-region equilibrium (regional complete
+    markets, eqs. 8-9 under symmetry; only domestic claims); ``"first_best"``: the R0 portfolios held to
+    enforcement (domestic and cross-border claims). ``first_best`` names the solver of these
+    allocations (``"closed_form"`` or ``"negishi"``, region by region for the autarky holdings). Returns
+    the margins of :func:`enforcement_margins` where a government has something to decide (a flat
+    array). R1 asserts they are positive; the argument (Step 3) uses the within-region symmetry of §1,
+    under which debtors are the richer residents, and can fail without it (poor and rich residents
+    enforced as separate groups, §2.1.1).
+    """
+    if first_best not in ("closed_form", "negishi"):
+        raise ValueError(f"first_best must be 'closed_form' or 'negishi', got {first_best!r}")
+    if holdings == "autarky":
+        c = regional_complete_markets(economy, sigma, first_best).c
+    elif holdings == "first_best":
+        c = (complete_markets if first_best == "closed_form" else complete_markets_negishi)(economy, sigma).c
+    else:
+        raise ValueError(f"holdings must be 'autarky' or 'first_best', got {holdings!r}")
+    return _decided(enforcement_margins(economy, sigma, c, rule, 1.0, "none", enforce_foreign=False, twin=twin))
+
+
+def r2_enforcement_margin(economy, sigma, rule="regional_netting", kappa=1.0, resale="issuer_region",
+                          first_best="closed_form", twin=False):
+    r"""R2 (§1.3, Step 5 of the proof; eqs. 13-15): after the secondary market, the governments' strict
+    margin for enforcing every outstanding claim, in every state, at the first-best portfolios.
+
+    The primary portfolios are those of R0 (``first_best``: the CRRA closed form, or the Negishi
+    solver :func:`complete_markets_negishi`), spread by ``rule``/``kappa``; ``resale`` is the secondary
+    market's outcome (``"issuer_region"``, eqs. 13-14: foreign-held paper bought by the issuer's
+    compatriots). Returns the margins of :func:`enforcement_margins` where a government has something to
+    decide (a flat array). R2 asserts they are positive: then full enforcement is chosen, the budget is
+    the commitment budget and the allocation is c*. With the wrong buyers (``"world"``) or no secondary
+    market (``"none"``) claims on foreigners remain, and the margin is negative.
+    """
+    if first_best == "closed_form":
+        c = complete_markets(economy, sigma).c
+    elif first_best == "negishi":
+        c = complete_markets_negishi(economy, sigma).c
+    else:
+        raise ValueError(f"first_best must be 'closed_form' or 'negishi', got {first_best!r}")
+    return _decided(enforcement_margins(economy, sigma, c, rule, kappa, resale, enforce_foreign=True, twin=twin))
+
+
+def r3_enforcement_margin(economy, sigma, resale="issuer_group", rule="world_pool", first_best="closed_form",
+                          twin=False):
+    r"""R3 (§2.1.1): with poorer and richer residents enforced as separate groups, the governments'
+    strict margin for enforcing every outstanding claim after the secondary market, at the first-best
+    portfolios (spread by ``rule``; ``first_best`` the solver, as in :func:`r2_enforcement_margin`).
+
+    ``resale="issuer_group"`` is the proof's outcome: every group's paper is held inside the group.
+    Returns the margins of :func:`enforcement_margins` where a government has something to decide (a
+    flat array); R3 asserts they are positive. Without a secondary market (``"none"``), or when paper is
+    resold only into the issuer's region (``"issuer_region"``, the wrong buyers), poor-to-rich claims
+    can remain at enforcement and be refused.
+    """
+    if first_best not in ("closed_form", "negishi"):
+        raise ValueError(f"first_best must be 'closed_form' or 'negishi', got {first_best!r}")
+    c = (complete_markets if first_best == "closed_form" else complete_markets_negishi)(economy, sigma).c
+    return _decided(enforcement_margins(economy, sigma, c, rule, 1.0, resale, enforce_foreign=True, twin=twin))
+
+
+def r4_enforcement_margin(economy, sigma, resale="issuer_group", rule="world_pool", first_best="closed_form",
+                          twin=False):
+    r"""R4 (§2.1.2): with unequal government weights :math:`\psi` (friends and others enforced as separate
+    groups), the governments' strict margin for enforcing every outstanding claim after the secondary
+    market, at the first-best portfolios. The same computation as :func:`r3_enforcement_margin`; R4
+    asserts the margins are positive when every group's paper is held inside the group
+    (``"issuer_group"``), so that nobody holds paper of someone the government likes more.
+    """
+    return r3_enforcement_margin(economy, sigma, resale, rule, first_best, twin)
 
 
 # ----------------------------------------------------------------------------------------- welfare

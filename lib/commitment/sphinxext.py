@@ -2,16 +2,21 @@
 
 Two directives, used in ``book/verification.md``:
 
-- ``{verification-summary}``: one row per paper -- how many results, how many checked numerically, with
-  passing checks in the pages, analytical, pending;
-- ``{verification-report} <paper>``: one row per result of that paper -- label, statement, treatment,
-  and the pages (linked) whose cells check it, with the tolerance written in the call.
+- ``{verification-summary}``: one row per paper -- how many results, and how many of the numerical ones
+  are *verified* (a claim or reference check in a page and a falsifier test), *partly checked* (claim or
+  reference checks, no falsifier), *consistency only*, not checked; analytical; pending; the checks by
+  kind; the allowance list;
+- ``{verification-report} <paper>``: one row per result of that paper -- label and statement, status, the
+  library function behind its claim checks, its checks by kind (the pages, linked, with the tolerance as
+  written), the smallest margin of its claim and reference checks as printed when the pages ran, and its
+  falsifier tests.
 
-Both read the registry (``commitment/data/results.toml``) and scan the code cells of every page in the
-build (:func:`commitment.registry.find_checks`); nothing in the report is written by hand. The page
-depends on every chapter page, so it is rebuilt whenever a check is added or removed. Whether the
-checks *pass* is established by executing the pages (the build fails on a failing check, and so does
-the test suite); the report says where they are and what they check.
+Both read the registry (``commitment/data/results.toml``), scan the code cells of every page in the build
+(:func:`commitment.registry.find_checks`) and the test files (:func:`commitment.registry.find_falsifiers`);
+nothing in the report is written by hand. The margins are read from the check lines that the executed
+pages printed (their outputs are in the doctrees), after every page has been read, so they are the margins
+of this build. The page depends on every chapter page and test file, so it is rebuilt whenever a check or
+a falsifier changes.
 
 It also adds the book's stylesheet (``commitment/static/commitment.css``: long cell outputs scroll),
 removes solutions in the student edition, drops duplicated inline scripts, and strips outputs from the
@@ -20,6 +25,7 @@ downloadable ``.ipynb`` files.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,9 +34,14 @@ from docutils.statemachine import StringList
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
-from commitment.registry import PAPERS, find_checks, load_registry
+from commitment.registry import KINDS, PAPERS, find_checks, find_falsifiers, load_registry, status
 
 __all__ = ["setup"]
+
+# a printed check line: "✓ [claim] hl-theorem-1 (...) | what | ... | margin 3.2e+02" (or "| slack 0.018")
+_LINE = re.compile(r"^([✓✗]) \[(claim|reference|consistency)\] (\S+) .*\| (margin|slack) (\S+)$", re.M)
+_TOKEN = re.compile(r"MARGINOF\(([a-z0-9-]+)\)")
+STATUS_ORDER = ("verified", "partly checked", "consistency only", "not checked")
 
 
 def _book_pages(env):
@@ -41,6 +52,18 @@ def _book_pages(env):
         if path.suffix == ".md" and doc != env.docname:
             out.append((doc, path))
     return out
+
+
+def _test_files(env):
+    tests = Path(env.srcdir) / "tests"
+    return sorted(tests.glob("test_*.py")) if tests.is_dir() else []
+
+
+def _falsifiers(env):
+    files = _test_files(env)
+    for f in files:
+        env.note_dependency(str(f))
+    return find_falsifiers(files, root=Path(env.srcdir))
 
 
 def _checks_by_result(env):
@@ -66,26 +89,38 @@ class _MarkdownDirective(SphinxDirective):
         return [container]
 
 
+def _page_checks(doc, tols):
+    """One page's checks of one kind: the link, how many, and the distinct tolerances as written."""
+    shown = list(dict.fromkeys(t for t in tols if t))
+    count = f"{len(tols)} × " if len(tols) > 1 else ""
+    return f"{count}{{doc}}`/{doc}`" + (f" ({_cell(', '.join(shown))})" if shown else "")
+
+
+def _statuses(reg, checks, falsifiers, key):
+    flat = [c for pairs in checks.values() for _, c in pairs]
+    return {r.id: status(r, flat, falsifiers) for r in reg.of_paper(key)}
+
+
 class VerificationSummary(_MarkdownDirective):
     has_content = False
 
     def run(self):
         reg = load_registry()
         checks = _checks_by_result(self.env)
-        lines = [
-            "| paper | results | numerical | checked in a page | analytical | pending |",
-            "|:--|--:|--:|--:|--:|--:|",
-        ]
-        totals = [0, 0, 0, 0, 0]
+        falsifiers = _falsifiers(self.env)
+        cols = ["results", *STATUS_ORDER, "analytical", "pending", *(f"{k} checks" for k in KINDS),
+                "falsifier tests", "allowance"]
+        lines = ["| paper | " + " | ".join(cols) + " |", "|:--|" + "--:|" * len(cols)]
+        totals = [0] * len(cols)
         for key in PAPERS:
             rs = reg.of_paper(key)
-            row = [
-                len(rs),
-                sum(r.treatment == "numerical" for r in rs),
-                sum(r.treatment == "numerical" and bool(checks.get(r.id)) for r in rs),
-                sum(r.treatment == "analytical" for r in rs),
-                sum(r.treatment == "pending" for r in rs),
-            ]
+            st = _statuses(reg, checks, falsifiers, key)
+            ids = {r.id for r in rs}
+            mine = [c for r in rs for _, c in checks.get(r.id, [])]
+            row = [len(rs), *(sum(v == s for v in st.values()) for s in STATUS_ORDER),
+                   sum(v == "analytical" for v in st.values()), sum(v == "pending" for v in st.values()),
+                   *(sum(c.kind == k for c in mine) for k in KINDS),
+                   sum(f.result_id in ids for f in falsifiers), sum(a in ids for a in reg.allowance)]
             totals = [a + b for a, b in zip(totals, row)]
             p = reg.papers[key]
             lines.append(f"| {p.authors} {{cite:p}}`{p.citekey}` | " + " | ".join(map(str, row)) + " |")
@@ -103,23 +138,72 @@ class VerificationReport(_MarkdownDirective):
         if key not in reg.papers:
             raise self.error(f"verification-report: unknown paper {key!r}; admissible: {', '.join(PAPERS)}")
         checks = _checks_by_result(self.env)
-        lines = ["| id | result | statement | treatment | checked in (tolerance) |", "|:--|:--|:--|:--|:--|"]
+        falsifiers = _falsifiers(self.env)
+        st = _statuses(reg, checks, falsifiers, key)
+        lines = ["| id | result | status | checks by kind: page (tolerance) | smallest margin | falsifiers |",
+                 "|:--|:--|:--|:--|:--|:--|"]
         for r in reg.of_paper(key):
-            where = []
+            by_kind = defaultdict(lambda: defaultdict(list))  # kind -> page -> tolerances as written
             for doc, chk in checks.get(r.id, []):
-                tol = f" ({_cell(chk.tol)})" if chk.tol else ""
-                where.append(f"{{doc}}`/{doc}`{tol}")
-            if r.treatment == "analytical":
-                treatment = f"analytical: {_cell(r.reason)}"
-            elif r.treatment == "pending":
-                treatment = "not yet treated"
+                by_kind[chk.kind or "no kind"][doc].append(chk.tol)
+            where = "; ".join(f"**{k}**: " + ", ".join(_page_checks(doc, tols) for doc, tols in pages.items())
+                              for k, pages in by_kind.items()) or "—"
+            state = st[r.id]
+            if state == "analytical":
+                state = f"analytical: {_cell(r.reason)}"
+            elif state == "pending":
+                state = "not yet treated"
             else:
-                treatment = "numerical" if where else "numerical, **no check found**"
-            lines.append(
-                f"| `{r.id}` | {_cell(r.label)} ({_cell(r.section)}) | {_cell(r.statement)} | {treatment} | "
-                f"{'; '.join(where) if where else '—'} |"
-            )
+                state = f"**{state}**" + (" (allowance)" if r.id in reg.allowance else "")
+                if r.claim:
+                    state += f"; computed by `{r.claim}`"
+            fals = [f"`{f.test}` ({f.how})" for f in falsifiers if f.result_id == r.id]
+            margin = f"MARGINOF({r.id})" if r.treatment == "numerical" else "—"
+            lines.append(f"| `{r.id}` | {_cell(r.label)} ({_cell(r.section)}): {_cell(r.statement)} | {state} | "
+                         f"{where} | {margin} | {'<br>'.join(fals) if fals else '—'} |")
         return self._render(lines)
+
+
+def _collect_check_lines(app, doctree):
+    """Remember the check lines a page printed (its executed outputs are literal blocks of the doctree)."""
+    env = app.env
+    store = env.__dict__.setdefault("commitment_check_lines", {})
+    found = []
+    for node in doctree.findall(nodes.literal_block):
+        for m in _LINE.finditer(node.astext()):
+            found.append((m.group(2), m.group(3), m.group(4), m.group(5)))
+    store[env.docname] = found
+
+
+def _purge_check_lines(app, env, docname):
+    env.__dict__.get("commitment_check_lines", {}).pop(docname, None)
+
+
+def _merge_check_lines(app, env, docnames, other):
+    mine = env.__dict__.setdefault("commitment_check_lines", {})
+    for doc in docnames:
+        if doc in other.__dict__.get("commitment_check_lines", {}):
+            mine[doc] = other.commitment_check_lines[doc]
+
+
+def _margin_text(lines, rid):
+    """Smallest margin of the result's claim and reference checks, as printed when the pages ran: the
+    ratio tol / error of error checks and the slack of inequalities and orderings."""
+    ratios = [float(v) for kind, r, style, v in lines if r == rid and kind != "consistency" and style == "margin"]
+    slacks = [float(v) for kind, r, style, v in lines if r == rid and kind != "consistency" and style == "slack"]
+    parts = ([f"tol/error {min(ratios):.2g}"] if ratios else []) + ([f"slack {min(slacks):.2g}"] if slacks else [])
+    return "; ".join(parts) or "—"
+
+
+def _fill_margins(app, doctree, docname):
+    """Replace the report's MARGINOF(id) placeholders once every page has been read."""
+    store = app.env.__dict__.get("commitment_check_lines", {})
+    lines = [t for found in store.values() for t in found]
+    for text in list(doctree.findall(nodes.Text)):
+        if "MARGINOF(" not in text:
+            continue
+        new = _TOKEN.sub(lambda m: _margin_text(lines, m.group(1)), str(text))
+        text.parent.replace(text, nodes.Text(new))
 
 
 class RemoveSolutions(SphinxTransform):
@@ -188,6 +272,10 @@ def setup(app):
     app.add_css_file("commitment.css")
     app.add_directive("verification-summary", VerificationSummary)
     app.add_directive("verification-report", VerificationReport)
+    app.connect("doctree-read", _collect_check_lines)
+    app.connect("env-purge-doc", _purge_check_lines)
+    app.connect("env-merge-info", _merge_check_lines)
+    app.connect("doctree-resolved", _fill_margins)
     app.add_config_value("commitment_student_edition", False, "env")
     app.add_transform(RemoveSolutions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)

@@ -6,7 +6,9 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   iteration + NumPy twin), exact roll-over and Perron roots, the fixed-price not-too-tight debt-limit
   iteration for both punishments, and our two-state stochastic extension;
 - :mod:`.deterministic` -- deterministic economies with time-varying prices and limits as Markov
-  chains on dates, used for Figures 1-3 and the Theorem 2 check on transition paths.
+  chains on dates, used for Figures 1-3 and the Theorem 2 check on transition paths;
+- :mod:`.claims` -- the quantities the claim checks test, one function per result (Lemma 1, Theorem 1),
+  each with its error estimate.
 
 Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
 on first use of one of their names (so that pages using only closed forms do not pay for numba's
@@ -25,6 +27,7 @@ _LAZY = {
                "consumption_at", "debt_limit_iteration", "er_residual_markov", "natural_limits",
                "perron", "example_chain", "solve_household", "time_iteration_numpy", "two_state_markov", "value_at"),
     "deterministic": ("PVArgument", "TimeChain", "pv_argument", "simulate", "time_chain"),
+    "claims": ("SOLVER_ERROR", "Lemma1Error", "Theorem1Gap", "lemma_1_error", "theorem_1_gap"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
 
