@@ -10,9 +10,9 @@ it draws once at the defaults (the static explorer did so when the page ran; thi
 numba kernels and solves the default economy), then times ``N_RANDOM`` random positions
 (:func:`commitment.explorer.live_positions`, seed 1; every slider moves, so each position is a new
 solve): ``draw`` alone (the solve and the figure's construction, the part the explorer modules
-control), and ``draw`` plus the PNG that Jupyter's inline backend makes of the figure (matplotlib's
-layout and rasterisation, twice over because of ``bbox_inches="tight"``), which is the redraw a reader
-waits for. Positions with nothing to draw (an explained exception) are counted, not timed. The goal is
+control), and ``draw`` plus the PNG the live panel shows (:func:`commitment.explorer.render_png`: one
+drawing pass at 72 dpi; Jupyter's inline backend would crop with ``bbox_inches="tight"`` and draw twice,
+at 100 dpi), which is the redraw a reader waits for. Positions with nothing to draw (an explained exception) are counted, not timed. The goal is
 a 95th percentile of the redraw of at most ``TARGET`` seconds on the 2-core machine.
 """
 
@@ -28,7 +28,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from commitment.explorer import is_explained, live_positions  # noqa: E402
+from commitment.explorer import is_explained, live_positions, render_png  # noqa: E402
 from commitment.plotting import use_book_style  # noqa: E402
 
 CASES = []  # no numba kernel / NumPy twin pairs here: see main()
@@ -58,8 +58,6 @@ def explorers():
 def redraw(draw, params):
     """(seconds for draw(**params), seconds for that plus the PNG Jupyter's inline backend makes of the
     figure), or None if ``draw`` raises an explained exception (the panel then shows a message)."""
-    from IPython.core.pylabtools import print_figure  # what the inline backend calls on plt.show()
-
     t0 = time.perf_counter()
     try:
         result = draw(**params)
@@ -69,7 +67,7 @@ def redraw(draw, params):
             return None
         raise
     t1 = time.perf_counter()
-    print_figure(result[0] if isinstance(result, tuple) else result, "png")  # fig.dpi, bbox_inches="tight"
+    render_png(result[0] if isinstance(result, tuple) else result)  # what the live panel shows
     t2 = time.perf_counter()
     plt.close("all")
     return t1 - t0, t2 - t0

@@ -10,7 +10,8 @@ keeps them in ``commitment/<chapter>_explorers.py``), and calls ``draw`` at
 - each slider alone at its min and at its max, the others at their defaults,
 - ``N_RANDOM`` random positions (fixed seed) in the product of the live ranges, snapped to the steps.
 
-At each position ``draw`` must return a figure (or ``(figure, html)``), or raise an *explained*
+At each position ``draw`` must return a figure (or ``(figure, html)``) whose content stays inside the
+figure (the live panel renders it uncropped, :func:`commitment.explorer.render_png`), or raise an *explained*
 exception (:func:`commitment.explorer.is_explained`: ``NothingToDraw``, ``NoEquilibrium``, or a
 ``ValueError`` of the library's validation) whose message is short and names a parameter value or the
 reason. Anything else is a bug that the live panel would report: the test fails and lists the positions.
@@ -31,7 +32,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from commitment.explorer import MAX_MESSAGE, is_explained, live_positions  # noqa: E402
+from commitment.explorer import LIVE_DPI, MAX_MESSAGE, is_explained, live_positions, overhang  # noqa: E402
 from commitment.registry import code_cells  # noqa: E402
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -124,6 +125,9 @@ def check(draw, params):
     fig = result[0] if isinstance(result, tuple) else result
     if not isinstance(fig, Figure) or (isinstance(result, tuple) and not isinstance(result[1], str)):
         return f"{params}: draw returned {type(result).__name__}, not a figure or (figure, html)"
+    out = overhang(fig)
+    if out > 1.0 / LIVE_DPI:  # the live panel renders the whole figure, uncropped: more than a pixel is clipped
+        return f"{params}: content reaches {out:.3f} inch outside the figure (clipped in the live panel)"
     return None
 
 

@@ -40,9 +40,10 @@ import numpy as np
 from commitment.errors import NoEquilibrium
 
 __all__ = ["Slider", "NothingToDraw", "is_explained", "explain", "live_values", "live_positions",
-           "static_explorer", "live_explorer"]
+           "render_png", "overhang", "static_explorer", "live_explorer"]
 
 MAX_MESSAGE = 200  # characters of an explained message: one or two lines of the live panel
+LIVE_DPI = 72  # the live panel's resolution: the static explorers' (one look on the website and in Jupyter)
 
 
 class NothingToDraw(ValueError):
@@ -166,6 +167,28 @@ class _HTML:
         return self.data
 
 
+def render_png(fig, dpi=LIVE_DPI) -> bytes:
+    """The live panel's image of ``fig``: a PNG of the whole figure at ``dpi``, in one drawing pass.
+
+    Jupyter's inline backend crops to the content (``bbox_inches="tight"``), which draws the figure
+    twice; the explorers' figures keep their content inside the figure instead (:func:`overhang`,
+    tested at every position ``tests/test_explorers_live.py`` draws), so nothing is clipped."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def overhang(fig) -> float:
+    """How far, in inches, the figure's content (labels, titles, legends) reaches outside the figure: 0
+    when everything is inside, so that :func:`render_png` clips nothing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)  # closed figures too
+    box = fig.get_tightbbox(canvas.get_renderer())
+    w, h = fig.get_size_inches()
+    return float(max(0.0, -box.x0, -box.y0, box.x1 - w, box.y1 - h))
+
+
 def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
     """Pre-render ``draw`` on the grid of ``sliders`` and return a kernel-free HTML explorer.
 
@@ -239,11 +262,11 @@ def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
 def live_explorer(draw, sliders):
     """An ``ipywidgets`` panel calling ``draw`` live (needs a running kernel; tag the cell to skip it).
 
-    When ``draw`` raises, the panel shows :func:`explain`'s one- or two-line text instead of the
-    figure, never a traceback.
+    The figure is shown as :func:`render_png`'s image. When ``draw`` raises, the panel shows
+    :func:`explain`'s one- or two-line text instead of the figure, never a traceback.
     """
     import ipywidgets as widgets
-    from IPython.display import HTML, display
+    from IPython.display import HTML, Image, display
 
     controls = {}
     for s in sliders:
@@ -266,7 +289,9 @@ def live_explorer(draw, sliders):
                 plt.close(num)
             display(HTML(f'<p class="explorer-message">{html.escape(explain(err, params))}</p>'))
             return
-        plt.show()
+        png = render_png(fig)  # one drawing pass at the website's resolution (the inline backend draws twice)
+        plt.close(fig)
+        display(Image(data=png, format="png"))
         if extra:
             display(HTML(extra))
 

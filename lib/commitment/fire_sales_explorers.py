@@ -124,7 +124,7 @@ def draw_env1(sigma, e20, alpha1, beta=1.0, R=1.0, z_eval=None, grid_step=0.0):
     a2.set_xlabel("exchange z")
     a2.set_ylabel("price of rights")
     a2.legend(loc="upper left", fontsize=8)
-    fig.subplots_adjust(left=0.08, right=0.99, bottom=0.14, top=0.92, wspace=0.25)  # fixed: no layout pass
+    fig.subplots_adjust(left=0.095, right=0.975, bottom=0.14, top=0.92, wspace=0.25)  # fixed: no layout pass
     return fig, _allocation_table(ce_, se_)  # the table is shown below the figure
 
 

@@ -39,6 +39,7 @@ def draw_interpolation(sigma, n):
     ax.set_xlabel("consumption c")
     ax.set_ylabel("interpolation error")
     ax.legend(loc="upper right")
+    fig.subplots_adjust(bottom=0.16)  # the x label inside the figure: the live panel does not crop
     return fig
 
 

@@ -105,7 +105,7 @@ def draw_regimes(sigma=2.0, g=0.1, v=0.2, e=0.3, a=0.0, kappa=1.0, sm_states="al
     ax.set_xlabel("risk aversion σ")
     ax.set_ylabel("gain of secondary markets, %")
     ax.legend(loc="upper left")
-    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.95)  # fixed margins: tight_layout cost 50 ms a frame
+    fig.subplots_adjust(left=0.135, right=0.97, bottom=0.17, top=0.95)  # fixed margins: tight_layout cost 50 ms a frame
     return fig, html
 
 

@@ -50,7 +50,7 @@ def draw_example(e_hi, beta, g, sigma, split, m):
     _finite_utility(beta, g, sigma)
     e_lo = 2.0 - e_hi
     # fixed spacing instead of tight_layout: one layout pass less per pre-rendered frame
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"wspace": 0.28})
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"wspace": 0.28, "bottom": 0.16})
     s = steady_state(e_hi, e_lo, beta, g, sigma, split)
     t = np.arange(8)
     ax.step(t, np.where(t % 2 == 0, e_hi, e_lo), where="mid", color=COLORS["autarky"], label="endowment")
@@ -104,7 +104,7 @@ def draw_two_state(persistence, punishment, beta, sigma, g, e_hi):
 
     _finite_utility(beta, g, sigma)
     e_lo = 2.0 - e_hi
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig, ax = plt.subplots(figsize=(7, 3.4), gridspec_kw={"bottom": 0.16})  # labels inside: no cropping
     grid = np.linspace(0.0, 0.95, 40)
     cs = [two_state_markov(e_hi, e_lo, beta, p, sigma, g, punishment, low_limit=False).c_hi for p in grid]
     eq = two_state_markov(e_hi, e_lo, beta, persistence, sigma, g, punishment, low_limit=False)
@@ -143,7 +143,7 @@ def draw_collapse(e_hi, beta, q0):
     if kappa <= 1:
         raise NothingToDraw(f"no debt steady state, only autarky: κ = β ē/e̲ = {kappa:.3f} ≤ 1 "
                             f"(β = {beta:g}, ē = {e_hi:g})")
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig, ax = plt.subplots(figsize=(7, 3.4), gridspec_kw={"bottom": 0.16})  # labels inside: no cropping
     p = collapse_path(q0, e_hi, e_lo, beta, T=40)
     n = p.valid_until
     ax.plot(np.arange(n), p.B[:n], color=COLORS["equilibrium"], label=r"debt capacity $B_t$")
