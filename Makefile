@@ -1,12 +1,15 @@
 # Two commands for readers (make book, make test), plus make lab and make bench.
-# Everything runs in .venv, created on first use from the pinned ranges in pyproject.toml.
+# Everything runs in .venv, created on first use with the exact versions of requirements-lock.txt
+# (exported from uv.lock; `make lock` regenerates both from the ranges in pyproject.toml).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements-lock.txt
+UV     := uv==0.13.9
 
-.PHONY: help install book book-student test lab bench clean
+.PHONY: help install book book-student test lab bench lock clean
 
 help:
 	@echo "make book   build the website into _build/html (strict: any Sphinx warning fails);"
@@ -15,15 +18,19 @@ help:
 	@echo "make test   run the whole test suite (library, every page under nbval, consistency)"
 	@echo "make lab    open JupyterLab; the .md pages open as notebooks"
 	@echo "make bench  run the benchmarks and print a table"
+	@echo "make lock   re-resolve uv.lock and requirements-lock.txt from pyproject.toml's ranges"
+	@echo "           (UPGRADE=1: newest versions the ranges allow; otherwise only what changed)"
 	@echo "make clean  remove build output and caches (keeps .venv)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required; set PYTHON=/path/to/python3.11")'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; v in [(3, 11), (3, 12), (3, 13)] or print(f"warning: Python {v[0]}.{v[1]} is not tested (3.11 to 3.13 are supported; see the README)")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@# JupyterLab: open .md files with jupytext's notebook view by default (the same step as on Binder)
 	@NB_PYTHON_PREFIX=$(VENV) bash .binder/postBuild
 	@touch $(STAMP)
@@ -44,6 +51,11 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet "$(UV)"
+	$(BIN)/uv lock $(if $(UPGRADE),--upgrade,)
+	$(BIN)/uv export --quiet --format requirements.txt --all-extras --no-emit-project --locked --output-file $(LOCK)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -15,14 +15,15 @@ settings.load_profile("book")
 
 @pytest.fixture(scope="session")
 def book_html():
-    """Build the book strictly once per session (reusing the execution cache unless the library
-    changed since it was filled); the HTML folder."""
-    from commitment.editions import build_book
+    """Build the book strictly once per session (reusing the execution cache unless the library or
+    the installed packages changed since it was filled); the HTML folder. The same build executes the
+    pages for their tests (tests/site.py)."""
+    from tests.site import main_build
 
-    try:
-        return build_book(ROOT, echo=False)
-    except RuntimeError as err:
-        pytest.fail(f"the book does not build: {err}")
+    build = main_build()
+    if build.error:
+        pytest.fail(f"the book does not build: {build.error}")
+    return build.html
 
 
 @pytest.fixture(scope="session")

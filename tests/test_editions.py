@@ -1,4 +1,4 @@
-"""The execution cache is dropped when the library changes (commitment.editions)."""
+"""The execution cache is dropped when the library or the installed packages change (commitment.editions)."""
 
 import shutil
 
@@ -16,6 +16,13 @@ def test_fingerprint_follows_the_library_sources(tmp_path, monkeypatch):
     assert editions.library_fingerprint() == first
     with (lib / "utility.py").open("a") as f:
         f.write("\n# an edit\n")
+    assert editions.library_fingerprint() != first
+
+
+def test_fingerprint_follows_the_installed_packages(monkeypatch):
+    first = editions.library_fingerprint()
+    assert "numpy==" in editions._installed_versions()
+    monkeypatch.setattr(editions, "_installed_versions", lambda: "3.11\nnumpy==0.0")
     assert editions.library_fingerprint() != first
 
 

@@ -6,6 +6,7 @@ import re
 import subprocess
 import tomllib
 
+import pytest
 import yaml
 
 from tests.pages import ROOT
@@ -72,3 +73,65 @@ def test_binder_uses_the_same_environment_and_opens_pages_as_notebooks(tmp_path)
     settings = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+
+
+# --- the lock: uv.lock (universal, every supported Python) exported to requirements-lock.txt -------------
+
+def locked_requirements():
+    """requirements-lock.txt as {name: (version, marker or None)} for the lines that apply here."""
+    from packaging.requirements import Requirement
+
+    text = (ROOT / "requirements-lock.txt").read_text().replace("\\\n", " ")
+    locked = {}
+    for line in text.splitlines():
+        line = line.split("--hash")[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate():
+            (spec,) = req.specifier
+            assert spec.operator == "==", f"{line}: a lock pins exact versions"
+            locked[req.name.lower().replace("_", "-")] = spec.version
+    return locked
+
+
+def test_every_locked_line_pins_a_version_with_hashes():
+    text = (ROOT / "requirements-lock.txt").read_text().replace("\\\n", " ")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    assert lines, "requirements-lock.txt is empty"
+    bad = [ln.split()[0] for ln in lines if "==" not in ln.split("--hash")[0] or "--hash=sha256:" not in ln]
+    assert not bad, f"lines without an exact version and a sha256 hash: {bad}"
+
+
+def test_the_export_is_the_lock():
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    in_lock = {(p["name"], p["version"]) for p in lock["package"] if "version" in p}
+    text = (ROOT / "requirements-lock.txt").read_text()
+    exported = set(re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", text, re.M))
+    missing = {(n.lower().replace("_", "-"), v) for n, v in exported} - in_lock
+    assert not missing, f"requirements-lock.txt pins versions that uv.lock does not hold (run make lock): {missing}"
+
+
+def test_the_lock_satisfies_the_ranges_on_this_python():
+    from packaging.specifiers import SpecifierSet
+
+    locked = locked_requirements()
+    outside = {name: (locked.get(name), ranges) for name, ranges in pyproject_deps().items()
+               if name not in locked or locked[name] not in SpecifierSet(ranges)}
+    assert not outside, f"direct dependencies missing from the lock or outside their range (run make lock): {outside}"
+
+
+@pytest.mark.skipif(bool(os.environ.get("COMMITMENT_LANE")), reason="a CI lane installs resolved, not locked, versions")
+def test_installed_versions_are_the_locked_ones():
+    # make install installs requirements-lock.txt; a venv that drifted from it is not what CI tests
+    from importlib import metadata
+
+    drift = {}
+    for name, version in locked_requirements().items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            drift[name] = (version, installed)
+    assert not drift, f"installed versions differ from requirements-lock.txt (locked, installed): {drift}; run make install"

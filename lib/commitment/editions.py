@@ -2,9 +2,11 @@
 
 ``python -m commitment.editions book`` builds the main site strictly into ``_build/html``. The execution
 cache (``_build/.jupyter_cache``) and Sphinx's doctrees know only the pages' own code, not the
-library's, so a page whose code did not change would keep outputs computed by an older ``commitment``:
-before building, both are dropped whenever the library's sources changed since they were filled
-(:func:`drop_stale_executions`).
+library's, so a page whose code did not change would keep outputs computed by an older ``commitment``
+(or older numpy, scipy, ...): before building, both are dropped whenever the library's sources or the
+installed packages changed since they were filled (:func:`drop_stale_executions`). MyST-NB's reports of
+failed executions (``_build/html/reports``) are dropped before each build, so that those left are this
+build's.
 
 ``python -m commitment.editions student`` writes ``_build/student/_config.yml`` (the book's
 configuration with ``commitment_student_edition: true``, no source or notebook downloads, and the main
@@ -19,18 +21,27 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-__all__ = ["library_fingerprint", "drop_stale_executions", "build_book", "student_config", "build_student_edition"]
+__all__ = ["BuildFailed", "library_fingerprint", "drop_stale_executions", "build_book", "student_config", "build_student_edition"]
 
 LIBRARY = Path(__file__).resolve().parent
 
 
+def _installed_versions() -> str:
+    """Python's version and every installed distribution's name and version, one per line."""
+    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions() if d.metadata["Name"])
+    return "\n".join([sys.version, *names])
+
+
 def library_fingerprint() -> str:
-    """sha256 over the library's sources and data files (names and contents)."""
+    """sha256 over the library's sources and data files (names and contents), Python's version and the
+    installed packages' versions: the pages' outputs depend on all of them."""
     digest = hashlib.sha256()
+    digest.update(_installed_versions().encode())
     for path in sorted(LIBRARY.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".toml", ".json", ".css"} and "__pycache__" not in path.parts:
             digest.update(path.relative_to(LIBRARY).as_posix().encode())
@@ -60,22 +71,33 @@ def drop_stale_executions(root: Path) -> bool:
     return stale
 
 
+class BuildFailed(RuntimeError):
+    """jupyter-book's build failed; ``output`` is its whole output when it was captured."""
+
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output
+
+
 def _jupyter_book(*args, echo: bool) -> None:
     """``jupyter-book build <args>`` strictly; its output goes to the terminal as it runs if ``echo``
     (a build can take minutes), otherwise it is captured and quoted in the error. Raises RuntimeError
-    on failure."""
+    on failure (:class:`BuildFailed`)."""
     jb = Path(sys.executable).with_name("jupyter-book")
     build = subprocess.run([str(jb), "build", *map(str, args), "--warningiserror", "--keep-going"],
                            capture_output=not echo, text=True)
     if build.returncode != 0:
+        output = "" if echo else f"{build.stdout}\n{build.stderr}"
         detail = "see its output above" if echo else f"{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
-        raise RuntimeError(f"jupyter-book build failed (exit {build.returncode}): {detail}")
+        raise BuildFailed(f"jupyter-book build failed (exit {build.returncode}): {detail}", output)
 
 
 def build_book(root: Path, echo: bool = True) -> Path:
     """Build the main site strictly (stale executions dropped first); returns the HTML folder."""
     if drop_stale_executions(root) and echo:
-        print("The library changed since the pages were last executed: every page runs again.")
+        print("The library or the installed packages changed since the pages were last executed: "
+              "every page runs again.")
+    shutil.rmtree(root / "_build" / "html" / "reports", ignore_errors=True)
     _jupyter_book(root, echo=echo)
     return root / "_build" / "html"
 
@@ -100,6 +122,7 @@ def build_student_edition(root: Path, echo: bool = True) -> Path:
     config = out / "_config.yml"
     config.write_text(yaml.safe_dump(student_config(root), sort_keys=False, allow_unicode=True), encoding="utf-8")
     drop_stale_executions(root)  # the student edition reuses (and may fill) the main build's cache
+    shutil.rmtree(out / "_build" / "html" / "reports", ignore_errors=True)
     _jupyter_book(root, "--config", config, "--path-output", out, echo=echo)
     return out / "_build" / "html"
 
