@@ -1,8 +1,9 @@
 """The book's website, built once per test session, and what its build executed.
 
 When a test session builds the site (the browser, report, download and student-edition tests need it),
-the build's own execution of the pages is also the pages' test: each page is executed once, by
-MyST-NB, and the page's cells are checked against that execution (:mod:`tests.harness`). This module
+the build's own execution of the pages is also the pages' test: each page is executed once, by the
+build (:func:`commitment.editions.execute_pages`, in parallel, or MyST-NB), and the page's cells are
+checked against that execution (:mod:`tests.harness`). This module
 answers, for a page, whether the build executed it without error and, if not, which code cell failed
 and with what traceback.
 

@@ -46,3 +46,37 @@ def test_stale_executions_are_dropped_and_current_ones_kept(tmp_path, monkeypatc
     assert editions.drop_stale_executions(tmp_path) is True
     assert not any(path.exists() for path in stored)
     assert (tmp_path / "_build" / "html").exists() is False  # nothing else is touched or created
+
+
+PAGE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+# A page
+
+```{{code-cell}} ipython3
+x = {value}
+assert x == 1, "x is not 1"
+```
+"""
+
+
+def test_pages_run_in_parallel_into_the_cache_and_failures_are_not_stored(tmp_path):
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n  allow_errors: false\n")
+    good, bad = tmp_path / "book" / "good.md", tmp_path / "book" / "bad.md"
+    good.parent.mkdir()
+    good.write_text(PAGE.format(value=1))
+    bad.write_text(PAGE.format(value=2))
+    assert editions.notebook_pages(tmp_path) == [bad, good]
+    times = editions.execute_pages(tmp_path, workers=2, echo=False)
+    assert times[good] > 0 and times[bad] is None
+    # the good page is in the cache as MyST-NB reads it; the failing one runs again next time
+    assert editions.execute_pages(tmp_path, workers=2, echo=False).keys() == {bad}

@@ -56,3 +56,17 @@ def test_every_page_opens_with_what_you_will_learn(page):
     # readers see a short summary right under the title (an optional italic subtitle may sit between)
     assert SUMMARY.search(page.read_text(encoding="utf-8")), (
         f"{page.relative_to(ROOT)}: put a ':::{{admonition}} What you will learn' box (class tip) right after the title")
+
+
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # every control character but newline (tabs too)
+
+
+def test_sources_hold_no_control_characters():
+    # an unescaped "\t", "\a" or "\b" typed into a docstring's LaTeX (\tau, \alpha, \bar) becomes a
+    # control character: the text shows "au", "lpha", "ar"; tabs are not the house style either
+    assert CONTROL.search(":math:`\alpha`") and CONTROL.search("\tau") and not CONTROL.search(r"\alpha \tau")
+    files = [*ROOT.joinpath("lib").rglob("*.py"), *ROOT.joinpath("tests").rglob("*.py"), *all_pages(),
+             *ROOT.joinpath("lib").rglob("*.toml"), ROOT / "references.bib", ROOT / "README.md"]
+    bad = [f"{f.relative_to(ROOT)}:{n}" for f in files
+           for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if CONTROL.search(line)]
+    assert not bad, f"control characters (write \\\\tau, \\\\alpha, \\\\bar in non-raw strings): {bad}"

@@ -6,7 +6,9 @@ library's, so a page whose code did not change would keep outputs computed by an
 (or older numpy, scipy, ...): before building, both are dropped whenever the library's sources or the
 installed packages changed since they were filled (:func:`drop_stale_executions`). MyST-NB's reports of
 failed executions (``_build/html/reports``) are dropped before each build, so that those left are this
-build's.
+build's. The pages without a cached execution are then executed in parallel, one process per core
+(:func:`execute_pages`), and stored in the cache as MyST-NB would store them, so that the build itself
+takes every page from the cache.
 
 ``python -m commitment.editions student`` writes ``_build/student/_config.yml`` (the book's
 configuration with ``commitment_student_edition: true``, no source or notebook downloads, and the main
@@ -18,15 +20,18 @@ page sources would contain the solutions, so the student site offers none.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from importlib import metadata
+from multiprocessing import get_context
 from pathlib import Path
 
 import yaml
 
-__all__ = ["BuildFailed", "library_fingerprint", "drop_stale_executions", "build_book", "student_config", "build_student_edition"]
+__all__ = ["BuildFailed", "notebook_pages", "execute_pages", "library_fingerprint", "drop_stale_executions", "build_book", "student_config", "build_student_edition"]
 
 LIBRARY = Path(__file__).resolve().parent
 
@@ -92,12 +97,89 @@ def _jupyter_book(*args, echo: bool) -> None:
         raise BuildFailed(f"jupyter-book build failed (exit {build.returncode}): {detail}", output)
 
 
-def build_book(root: Path, echo: bool = True) -> Path:
-    """Build the main site strictly (stale executions dropped first); returns the HTML folder."""
+def notebook_pages(root: Path) -> list[Path]:
+    """The book's MyST notebooks (jupytext front matter with a kernelspec) that have code cells."""
+    pages = []
+    for page in sorted((root / "book").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        front = text.split("\n---", 2)[0] if text.startswith("---") else ""
+        if "jupytext:" in front and "kernelspec:" in front and "```{code-cell}" in text:
+            pages.append(page)
+    return pages
+
+
+def _read_as_myst_nb(page: Path):
+    """The page as MyST-NB reads it for execution (so that its execution cache recognises it)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from myst_parser.config.main import MdParserConfig
+
+    return read_myst_markdown_notebook(page.read_text(encoding="utf-8"), MdParserConfig(), path=str(page))
+
+
+def _execute_page(page: Path, timeout: int, threads: int):
+    """Execute one page as MyST-NB does (in its folder, stopping at the first error): (notebook, seconds,
+    error text or None). Runs in a worker process; the page's kernel gets ``threads`` threads for BLAS and
+    numba unless the environment sets them (the workers share the cores; results do not depend on it)."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(var, str(threads))
+
+    nb = _read_as_myst_nb(page)
+    result = single_nb_execution(nb, cwd=str(page.parent), timeout=timeout, allow_errors=False, meta_override=True)
+    return nb, result.time, (result.exc_string if result.err else None)
+
+
+def execute_pages(root: Path, workers: int | None = None, echo: bool = True) -> dict[Path, float | None]:
+    """Execute in parallel, on ``workers`` processes (default: every core), the pages whose code has no
+    execution in the cache, and store the successful ones there as MyST-NB would: the build that follows
+    takes every page from the cache, and the execution report shows each page's own time. A page that
+    fails is not stored: the build executes it again and reports its error. Returns each executed page's
+    time in seconds (None if it failed)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+    if cfg.get("execute_notebooks", "auto") != "cache" or cfg.get("allow_errors", False):
+        return {}  # the build executes the pages itself (this runner stores successful executions only)
+    cache = get_cache(str(root / "_build" / ".jupyter_cache"))
+    todo = []
+    for page in notebook_pages(root):
+        try:
+            cache.match_cache_notebook(_read_as_myst_nb(page))
+        except KeyError:
+            todo.append(page)
+    times: dict[Path, float | None] = {}
+    if not todo:
+        return times
+    cores = os.cpu_count() or 1
+    workers = min(workers or cores, len(todo))
+    threads = max(1, cores // workers)
+    if echo:
+        print(f"Executing {len(todo)} pages on {workers} processes ...", flush=True)
+    timeout = int(cfg.get("timeout", 30))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        runs = {pool.submit(_execute_page, page, timeout, threads): page for page in todo}
+        for done in as_completed(runs):
+            page = runs[done]
+            nb, seconds, error = done.result()
+            times[page] = None if error else seconds
+            if error is None:
+                cache.cache_notebook_bundle(CacheBundleIn(nb, str(page), data={"execution_seconds": seconds}),
+                                            check_validity=False, overwrite=True)
+            if echo:
+                print(f"  {page.relative_to(root)}: {'failed' if error else f'{seconds:.1f} s'}", flush=True)
+    return times
+
+
+def build_book(root: Path, echo: bool = True, workers: int | None = None) -> Path:
+    """Build the main site strictly (stale executions dropped first, pages executed in parallel on
+    ``workers`` processes, default every core); returns the HTML folder."""
     if drop_stale_executions(root) and echo:
         print("The library or the installed packages changed since the pages were last executed: "
               "every page runs again.")
     shutil.rmtree(root / "_build" / "html" / "reports", ignore_errors=True)
+    execute_pages(root, workers, echo=echo)
     _jupyter_book(root, echo=echo)
     return root / "_build" / "html"
 
@@ -123,6 +205,7 @@ def build_student_edition(root: Path, echo: bool = True) -> Path:
     config.write_text(yaml.safe_dump(student_config(root), sort_keys=False, allow_unicode=True), encoding="utf-8")
     drop_stale_executions(root)  # the student edition reuses (and may fill) the main build's cache
     shutil.rmtree(out / "_build" / "html" / "reports", ignore_errors=True)
+    execute_pages(root, echo=echo)
     _jupyter_book(root, "--config", config, "--path-output", out, echo=echo)
     return out / "_build" / "html"
 
