@@ -59,8 +59,8 @@ def setup_bond():
 
 CASES = [
     Case("secondary markets: enforcement enumeration, 32 states", fast, twin, setup, target=10.0, rtol=1e-12),
-    Case("secondary markets: Negishi allocation, 6 x 33", sm._negishi_allocation, sm.negishi_allocation_numpy,
+    Case("secondary markets: Negishi allocation, 6 x 33", sm.first_best._negishi_allocation, sm.negishi_allocation_numpy,
          setup_negishi, rtol=1e-12),
-    Case("secondary markets: bond-only excess, 200 b", sm._bond_excess_grid, sm.bond_excess_numpy, setup_bond,
+    Case("secondary markets: bond-only excess, 200 b", sm.robustness._bond_excess_grid, sm.bond_excess_numpy, setup_bond,
          rtol=1e-12),
 ]

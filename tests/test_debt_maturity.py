@@ -5,7 +5,7 @@ results (Aguiar, Amador, Hopenhayn and Werning 2019)."""
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import commitment.debt_maturity as dm
 from commitment.verification import assert_falsified, verify, verify_leq
@@ -528,7 +528,8 @@ _LEMMA_3_ECONOMIES = dict(beta_R=st.floats(0.85, 1.0), l=st.floats(0.0, 1.0), ta
                           tau_hi=st.floats(0.85, 0.92))
 
 
-@settings(max_examples=100)
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(**_LEMMA_3_ECONOMIES)
 def test_lemma_3_claim_over_economies(beta_R, l, tau_lo, tau_hi):
     """Lemma 3's check over economies around the paper's (y = 2, R = 1.05; Section 6's default-cost range
@@ -543,7 +544,8 @@ def test_lemma_3_claim_over_economies(beta_R, l, tau_lo, tau_hi):
 
 
 @pytest.mark.falsifies("aahw-lemma-3", how="violation")
-@settings(max_examples=30)
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(**_LEMMA_3_ECONOMIES)
 def test_lemma_3_fails_with_guaranteed_debt_over_economies(beta_R, l, tau_lo, tau_hi):
     """Guaranteed debt raises the government's value above the default grid top: the planner's v-grid is
@@ -590,7 +592,8 @@ def test_proposition_2_strictness_fails_without_default_risk():
         assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="strict convexity in l, riskless")
 
 
-@settings(max_examples=100)
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(beta_R=st.floats(0.85, 1.0), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4),
        width=st.floats(0.2, 0.5), l=st.floats(0.1, 0.9))
 def test_proposition_2_claim_over_economies(beta_R, R_, tau_lo, width, l):
@@ -604,7 +607,8 @@ def test_proposition_2_claim_over_economies(beta_R, R_, tau_lo, width, l):
 
 
 @pytest.mark.falsifies("aahw-proposition-2", how="violation")
-@settings(max_examples=30)
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4), width=st.floats(0.2, 0.5), share=st.floats(0.1, 0.9))
 def test_proposition_2_strictness_fails_without_default_risk_over_economies(R_, tau_lo, width, share):
     """beta R = 1 economies; the coupon l = 0.05 + share (y (1 - tau_hi) - 0.1) keeps l + 0.05 below the
@@ -616,3 +620,327 @@ def test_proposition_2_strictness_fails_without_default_risk_over_economies(R_, 
     args, tol, n = _proposition_2_check(m, 0.05 + share * room, "riskless")
     assume(n >= 3)
     assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="strict convexity in l, riskless")
+
+
+@pytest.fixture
+def one_thread():
+    """The claim tests below solve many small problems: one numba thread (the operator's results are
+    bit-identical for any thread count, tested above), which avoids the parallel pool's waits on a loaded
+    machine (measured: 5 ms against 1 s per trade-loss computation at N = 200 with five jobs on two cores)."""
+    import numba
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    yield
+    numba.set_num_threads(threads)
+
+
+# Lemmas 4 and 5 (welfare_theorem.md): the government's best response in debt space against the planner's
+# value. The checks: V - V* <= tol (Lemma 4) and V* - V <= tol (Lemma 5), tolerances measured per economy
+# (lemma_4_excess, lemma_5_shortfall). Violations: bonds guaranteed by a third party (q = 1/R: lenders do not
+# break even, the government beats the planner) and lenders who require R + 0.01 (it falls short of it).
+
+
+def _lemma_4_args(g):
+    return ("aahw-lemma-4", g.gap, 0.0)
+
+
+def _lemma_5_args(g):
+    return ("aahw-lemma-5", g.gap, 0.0)
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_lemmas_4_and_5_claims_in_the_paper_economies():
+    for beta_R in (0.9, 1.0):
+        m = dm.create_model(beta=beta_R / R)
+        g4 = dm.lemma_4_excess(m, 0.25, 500)
+        verify_leq(*_lemma_4_args(g4), tol=g4.tol, kind="claim", what="V - V* <= 0")
+        g5 = dm.lemma_5_shortfall(m, 0.25, 500)
+        verify_leq(*_lemma_5_args(g5), tol=g5.tol, kind="claim", what="V* - V <= 0")
+        assert g4.tol < 1e-6 and g5.tol < 2e-3  # measured: ~1.5e-7; 2e-4 (beta R = 0.9), 8e-4 (beta R = 1)
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_best_response_gap_validates():
+    m = dm.create_model(N=200)
+    with pytest.raises(ValueError, match="n_b"):
+        dm.lemma_4_excess(m, 0.25, 10)
+    with pytest.raises(ValueError, match="R_L"):
+        dm.lemma_5_shortfall(m, 0.25, 100, prices=1.0)
+    with pytest.raises(ValueError, match="prices"):
+        dm.lemma_5_shortfall(m, 0.25, 100, prices="cheap")
+
+
+@pytest.mark.falsifies("aahw-lemma-4", how="violation")
+@pytest.mark.usefixtures("one_thread")
+def test_lemma_4_fails_with_guaranteed_debt():
+    """q = 1/R whatever the default risk: condition (4) fails, the government borrows more cheaply than in
+    any equilibrium and its value exceeds the planner's."""
+    for beta_R in (0.9, 1.0):
+        g = dm.lemma_4_excess(dm.create_model(beta=beta_R / R), 0.25, 500, prices="guaranteed")
+        out = assert_falsified(verify_leq, *_lemma_4_args(g), tol=g.tol, kind="claim", what="V - V* <= 0, guaranteed")
+        assert out.excess > 1e6 * g.tol
+
+
+@pytest.mark.falsifies("aahw-lemma-5", how="violation")
+@pytest.mark.usefixtures("one_thread")
+def test_lemma_5_fails_when_lenders_require_more_than_R():
+    """Lenders who require R + 0.01 price one-period debt below break-even: passive one-period debt can no
+    longer copy the planner's allocation, and the shortfall is of the order of the price wedge."""
+    for beta_R in (0.9, 1.0):
+        g = dm.lemma_5_shortfall(dm.create_model(beta=beta_R / R), 0.25, 500, prices=R + 0.01)
+        out = assert_falsified(verify_leq, *_lemma_5_args(g), tol=g.tol, kind="claim", what="V* - V <= 0, R_L = R + 0.01")
+        assert out.excess > 100 * g.tol
+
+
+_BEST_RESPONSE_ECONOMIES = dict(beta_R=st.floats(0.85, 1.0), l=st.floats(0.0, 1.0), tau_lo=st.floats(0.15, 0.25),
+                                tau_hi=st.floats(0.85, 0.92))
+
+
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_BEST_RESPONSE_ECONOMIES)
+def test_lemma_4_claim_over_economies(beta_R, l, tau_lo, tau_hi):
+    """Lemma 4's check over the economies of the Lemma 3 test (N = 200, N_b = 100: coarse, for time), each
+    with its own measured tolerance."""
+    m = dm.create_model(beta=beta_R / R, tau_lo=tau_lo, tau_hi=tau_hi, N=200)
+    g4 = dm.lemma_4_excess(m, l, 100)
+    verify_leq(*_lemma_4_args(g4), tol=g4.tol, kind="claim", what="V - V* <= 0")
+
+
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_BEST_RESPONSE_ECONOMIES)
+def test_lemma_5_claim_over_economies(beta_R, l, tau_lo, tau_hi):
+    """Lemma 5's check over the same economies (N = 200, N_b = 100)."""
+    m = dm.create_model(beta=beta_R / R, tau_lo=tau_lo, tau_hi=tau_hi, N=200)
+    g5 = dm.lemma_5_shortfall(m, l, 100)
+    verify_leq(*_lemma_5_args(g5), tol=g5.tol, kind="claim", what="V* - V <= 0")
+
+
+@pytest.mark.falsifies("aahw-lemma-4", how="violation")
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_BEST_RESPONSE_ECONOMIES)
+def test_lemma_4_fails_with_guaranteed_debt_over_economies(beta_R, l, tau_lo, tau_hi):
+    m = dm.create_model(beta=beta_R / R, tau_lo=tau_lo, tau_hi=tau_hi, N=200)
+    g = dm.lemma_4_excess(m, l, 100, prices="guaranteed")
+    assert_falsified(verify_leq, *_lemma_4_args(g), tol=g.tol, kind="claim", what="V - V* <= 0, guaranteed")
+
+
+@pytest.mark.falsifies("aahw-lemma-5", how="violation")
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_BEST_RESPONSE_ECONOMIES)
+def test_lemma_5_fails_when_lenders_require_more_than_R_over_economies(beta_R, l, tau_lo, tau_hi):
+    m = dm.create_model(beta=beta_R / R, tau_lo=tau_lo, tau_hi=tau_hi, N=400)
+    g = dm.lemma_5_shortfall(m, l, 200, prices=R + 0.01)
+    assert_falsified(verify_leq, *_lemma_5_args(g), tol=g.tol, kind="claim", what="V* - V <= 0, R_L = R + 0.01")
+
+
+# The cost of trading long bonds (convexity.md): loss(b, l -> l +- 0.1) >= 20 x its grid error where
+# default next period is interior (long_bond_trading_loss); it fails where the continuation is riskless.
+
+
+def _trade_loss_check(m, l, b, l_primes, states="all"):
+    """The page's strict check (convexity.md) at the targets l' whose allocation from V1 has interior
+    default risk one period later (``states="interior"``: F2 in (0.05, 0.99)) or at all of them."""
+    t = dm.long_bond_trading_loss(m, l, b, l_primes)
+    sel = (t.F2 > 0.05) & (t.F2 < 0.99) if states == "interior" else np.ones(t.loss.size, bool)
+    tol = float(t.error[sel].max()) if sel.any() else 0.0
+    return ("aahw-claim-long-bond-trading-loss", -t.loss[sel], -20 * tol), tol, t
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_trade_loss_claim_in_the_paper_economy():
+    m9 = dm.create_model(beta=0.9 / R)
+    for l, b in [(0.25, 0.23), (0.25, 1.33), (0.5, 0.3), (0.5, 1.0), (0.75, 0.5)]:
+        args, tol, t = _trade_loss_check(m9, l, b, [l - 0.1, l + 0.1])
+        assert np.all((t.F2 > 0.05) & (t.F2 < 0.99))
+        verify_leq(*args, tol=tol, kind="claim", what="loss >= 20 x grid error")
+
+
+@pytest.mark.falsifies("aahw-claim-long-bond-trading-loss", how="violation")
+@pytest.mark.usefixtures("one_thread")
+def test_trade_loss_strictness_fails_with_a_riskless_continuation():
+    """Riskless continuations, where the strictness conditions of Proposition 2 fail: beta R = 1 in the
+    no-default region (v' = v, F = 1 forever), and beta R = 0.9 at (0.1, 2.0), whose continuation is the
+    boundary steady state for every stock up to l* (trades up to l* lose nothing)."""
+    m1, m9 = dm.create_model(), dm.create_model(beta=0.9 / R)
+    for m, l, b, lps in [(m1, 0.1, 1.0, [0.0, 0.2]), (m1, 0.05, 0.5, [0.0, 0.15]),
+                         (m9, 0.1, 2.0, [0.0, 0.15])]:
+        args, tol, t = _trade_loss_check(m, l, b, lps)
+        assert t.F1 == 1.0 and np.all(t.F2 == 1.0)
+        assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="loss >= 20 x grid error, riskless")
+
+
+_TRADE_ECONOMIES = dict(beta_R=st.floats(0.85, 1.0), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4),
+                        width=st.floats(0.2, 0.5), l=st.floats(0.15, 0.85), pick=st.floats(0.0, 1.0))
+
+
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**_TRADE_ECONOMIES)
+def test_trade_loss_claim_over_economies(beta_R, R_, tau_lo, width, l, pick):
+    """Admissible economies (N = 200, error from N = 100); the state is a grid node with 0 <= b <= 0.95 b_max
+    (near b_max consumption is ~0 and the coarse grid's b_max differs) and interior default risk next period
+    (F in (0.05, 0.95)), chosen by ``pick`` among them."""
+    m = dm.create_model(R=R_, beta=beta_R / R_, tau_lo=tau_lo, tau_hi=min(tau_lo + width, 0.95), N=200)
+    s = dm.solve_planner(m, l)
+    nodes = np.flatnonzero((s.B >= 0) & (s.B <= 0.95 * s.b_max) & (s.F_next > 0.05) & (s.F_next < 0.95))
+    assume(nodes.size > 0)
+    b = float(s.B[nodes[int(pick * (nodes.size - 1))]])
+    t = dm.long_bond_trading_loss(m, l, b, [l - 0.1, l + 0.1])
+    interior = np.flatnonzero((t.F2 > 0.05) & (t.F2 < 0.99))
+    assume(interior.size > 0)
+    for k in interior:   # one check per trade, each with its own grid error
+        verify_leq("aahw-claim-long-bond-trading-loss", -t.loss[k], -20 * t.error[k], tol=t.error[k], kind="claim",
+                   what="loss >= 20 x grid error")
+
+
+@pytest.mark.falsifies("aahw-claim-long-bond-trading-loss", how="violation")
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(beta_R=st.floats(0.85, 0.97), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4), width=st.floats(0.2, 0.5),
+       share=st.floats(0.0, 1.0))
+def test_trade_loss_strictness_fails_with_a_riskless_continuation_over_economies(beta_R, R_, tau_lo, width, share):
+    """beta R < 1 economies with l* > 0.05, at the boundary steady state (v = vD_hi, b = R/(R-1)(y(1 - tau_hi) - l))
+    with l = (0.3 + 0.4 share) l*: the continuation is the boundary for every stock in [0, l*], so trades to
+    l -+ l*/4 lose nothing (the strictness conditions fail). (With beta R = 1 the riskless losses carry the
+    ~1e-6 noise of the flat objective at v' = v, which a grid comparison does not measure.)"""
+    tau_hi = min(tau_lo + width, 0.95)
+    m = dm.create_model(R=R_, beta=beta_R / R_, tau_lo=tau_lo, tau_hi=tau_hi, N=200)
+    lstar = dm.boundary_threshold(m)
+    assume(lstar > 0.05)
+    l = (0.3 + 0.4 * share) * lstar
+    b = m.R / (m.R - 1) * (m.y * (1 - tau_hi) - l)
+    args, tol, t = _trade_loss_check(m, l, b, [l - lstar / 4, l + lstar / 4])
+    assume(t.F1 == 1.0 and np.all(t.F2 == 1.0) and tol > 0)
+    assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="loss >= 20 x grid error, riskless")
+
+
+# Section 7 (restructuring.md): S = B*(V, 0) - b - (1 + P) l >= 20 x its grid error where default next period
+# is interior (restructuring_surplus); it fails where the allocation is riskless (beta R = 1, V >= vD_hi).
+
+
+def _restructuring_check(m, l, b, states):
+    r = dm.restructuring_surplus(m, l, b)
+    sel = (r.F_next > 0.05) & (r.F_next < 0.95) if states == "interior" else (r.F_next == 1.0)
+    tol = float(r.error.max())
+    return ("aahw-claim-restructuring", -r.S[sel], -20 * tol), tol, int(sel.sum())
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_restructuring_claim_in_the_paper_economy():
+    m9 = dm.create_model(beta=0.9 / R)
+    for l in (0.25, 0.5, 0.75):
+        b = np.linspace(0.0, 0.95 * dm.solve_planner(m9, l).b_max, 12)
+        args, tol, n = _restructuring_check(m9, l, b, "interior")
+        assert n >= 5
+        verify_leq(*args, tol=tol, kind="claim", what="S >= 20 x grid error")
+
+
+@pytest.mark.falsifies("aahw-claim-restructuring", how="violation")
+@pytest.mark.usefixtures("one_thread")
+def test_restructuring_strictness_fails_without_default_risk():
+    """beta R = 1, no-default region, and beta R = 0.9 on the boundary below l*: B* is affine in the coupon,
+    the tangent is the curve, S = 0."""
+    m1 = dm.create_model()
+    for l in (0.05, 0.1):
+        args, tol, n = _restructuring_check(m1, l, [0.5, 1.0, 1.5], "riskless")
+        assert n == 3
+        assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="S >= 20 x grid error, riskless")
+    # beta R = 0.9 at the boundary steady state with l = 0.1 < l*: riskless for every coupon in [0, l*]
+    m9 = dm.create_model(beta=0.9 / R)
+    args, tol, n = _restructuring_check(m9, 0.1, [m9.R / (m9.R - 1) * (m9.y * (1 - m9.tau_hi) - 0.1)], "riskless")
+    assert n == 1
+    assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="S >= 20 x grid error, boundary")
+
+
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(beta_R=st.floats(0.85, 1.0), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4),
+       width=st.floats(0.2, 0.5), l=st.floats(0.1, 0.9))
+def test_restructuring_claim_over_economies(beta_R, R_, tau_lo, width, l):
+    """Admissible economies (N = 200, error from N = 100), 8 debt levels in (0, 0.95 b_max]."""
+    m = dm.create_model(R=R_, beta=beta_R / R_, tau_lo=tau_lo, tau_hi=min(tau_lo + width, 0.95), N=200)
+    s = dm.solve_planner(m, l)
+    # from 0 (or the smallest debt the v-grid represents, a level above it: the coarse grid's differs) up to 0.95 b_max
+    b = np.linspace(max(0.0, s.B[-1]), 0.95 * s.b_max, 9)[1:]
+    r = dm.restructuring_surplus(m, l, b, sol_l=s)
+    interior = np.flatnonzero((r.F_next > 0.05) & (r.F_next < 0.95))
+    assume(interior.size > 0)
+    for k in interior:   # one check per state, each with its own grid error
+        verify_leq("aahw-claim-restructuring", -r.S[k], -20 * r.error[k], tol=r.error[k], kind="claim",
+                   what="S >= 20 x grid error")
+
+
+@pytest.mark.falsifies("aahw-claim-restructuring", how="violation")
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(beta_R=st.floats(0.85, 0.97), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4), width=st.floats(0.2, 0.5),
+       share=st.floats(0.0, 1.0))
+def test_restructuring_strictness_fails_without_default_risk_over_economies(beta_R, R_, tau_lo, width, share):
+    """beta R < 1 economies with l* > 0.05, at the boundary steady state v = vD_hi with l = (0.2 + 0.8 share) l*:
+    the allocation is riskless for every coupon in [0, l*], B*(vD_hi, .) is affine there and S = 0. (With
+    beta R = 1 riskless surpluses carry the ~1e-6 noise of the flat objective at v' = v, which a grid
+    comparison does not measure.)"""
+    tau_hi = min(tau_lo + width, 0.95)
+    m = dm.create_model(R=R_, beta=beta_R / R_, tau_lo=tau_lo, tau_hi=tau_hi, N=200)
+    lstar = dm.boundary_threshold(m)
+    assume(lstar > 0.05)
+    l = (0.2 + 0.8 * share) * lstar
+    b = m.R / (m.R - 1) * (m.y * (1 - tau_hi) - l)
+    args, tol, n = _restructuring_check(m, l, [b], "riskless")
+    assume(n == 1 and tol > 0)
+    assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="S >= 20 x grid error, riskless")
+
+
+# Section 6, beta R < 1 (euler_yields.md): v'(v) - v <= -20 x grid error in the interior of the no-default
+# region (b >= 0) and at b = 0 (steady_state_drift); with beta R = 1 these states are stationary.
+
+
+def _drift_check(m, ls):
+    drifts = [dm.steady_state_drift(m, l) for l in ls]
+    tol = max(d.error for d in drifts)
+    values = np.concatenate([np.append(d.drift_riskless, d.drift_zero) for d in drifts])
+    return ("aahw-claim-steady-state", values, -20 * tol), tol
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_no_interior_riskless_or_zero_debt_steady_state_in_the_paper_economy():
+    args, tol = _drift_check(dm.create_model(beta=0.9 / R), [0.0, 0.1, 0.5, 1.0])
+    verify_leq(*args, tol=tol, kind="claim", what="v' < v")
+
+
+@pytest.mark.falsifies("aahw-claim-steady-state", how="violation")
+@pytest.mark.usefixtures("one_thread")
+def test_stationarity_claims_fail_when_beta_R_is_one():
+    """beta R = 1: riskless states (l = 0, 0.1) and b = 0 with default risk (l = 0.5, 1) are steady states."""
+    m1 = dm.create_model()
+    for ls in ([0.0], [0.1], [0.5], [1.0]):
+        args, tol = _drift_check(m1, ls)
+        assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="v' < v, beta R = 1")
+
+
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(beta_R=st.floats(0.85, 0.97), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4),
+       width=st.floats(0.2, 0.5), l=st.floats(0.0, 1.0))
+def test_stationarity_claims_over_economies(beta_R, R_, tau_lo, width, l):
+    """beta R in [0.85, 0.97] (N = 400, error from N = 200)."""
+    m = dm.create_model(R=R_, beta=beta_R / R_, tau_lo=tau_lo, tau_hi=min(tau_lo + width, 0.95), N=400)
+    assume(np.isfinite(dm.value_of_debt(dm.solve_planner(m, l), 0.0)))
+    args, tol = _drift_check(m, [l])
+    verify_leq(*args, tol=tol, kind="claim", what="v' < v")
+
+
+@pytest.mark.falsifies("aahw-claim-steady-state", how="violation")
+@pytest.mark.usefixtures("one_thread")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4), width=st.floats(0.2, 0.5), l=st.floats(0.0, 1.0))
+def test_stationarity_claims_fail_when_beta_R_is_one_over_economies(R_, tau_lo, width, l):
+    m = dm.create_model(R=R_, beta=1 / R_, tau_lo=tau_lo, tau_hi=min(tau_lo + width, 0.95), N=400)
+    assume(np.isfinite(dm.value_of_debt(dm.solve_planner(m, l), 0.0)))
+    args, tol = _drift_check(m, [l])
+    assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="v' < v, beta R = 1")

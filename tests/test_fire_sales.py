@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from commitment import fire_sales as fs
-from commitment.verification import assert_falsified, verify
+from commitment.verification import assert_falsified, verify, verify_close, verify_leq
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -694,3 +694,303 @@ def test_planner_kernels_match_their_scipy_twin(name):
     # SLSQP (ftol 1e-14) and the golden sections (interval ~1e-13, concave maximum: error ~1e-26 in U)
     # agree to ~3e-15 here; 1e-9 leaves room for platform rounding
     assert _planner_numpy(econ, ce.U[1:]) == pytest.approx(U1, abs=1e-9)
+
+
+# ---------------------------------------------------------------- eq. (10) and footnote 16: claims that can fail
+
+MF_WHAT = "Env 1, state 1: price from individual demands vs with aggregate holdings and vs z^sigma (relative)"
+F16_WHAT = "excess demand from the consumer's first-order condition minus z^(s-1)/(1+z^(s-1)) Delta, 200 points"
+
+
+def _env1_holdings():
+    ce = fs.collateral_equilibrium(fs.ENV1)
+    return fs.ENV1.alpha, fs.ENV1.e[:, 0, 0] + ce.theta[:, 0], fs.ENV1.e[:, 0, 1] + fs.ENV1.R[0] * ce.k
+
+
+@st.composite
+def spot_holdings(draw, heterogeneous=False):
+    """Two or three types with positive masses and date-1 holdings; one CRRA coefficient for all
+    (identical homothetic preferences, eq. 10's hypothesis) or, violating it, one per type at least one
+    apart, with holdings whose compositions e1/e2 differ by a factor of at least 2 (so that who holds
+    what matters)."""
+    H = draw(st.integers(2, 3))
+    alpha = np.array([draw(st.floats(0.1, 1.0)) for _ in range(H)])
+    e2 = np.array([draw(st.floats(0.2, 5.0)) for _ in range(H)])
+    ratio = np.array([draw(st.floats(0.1, 5.0)) for _ in range(H)])
+    if heterogeneous:
+        ratio[1] = ratio[0] * draw(st.sampled_from([0.25, 0.5, 2.0, 4.0])) * draw(st.floats(1.0, 1.5))
+        s0 = draw(st.floats(0.5, 4.0))
+        sigma = np.array([s0] + [s0 + draw(st.floats(1.0, 3.0)) * draw(st.sampled_from([-0.4, 1.0]))
+                                 for _ in range(H - 1)])
+        sigma = np.maximum(sigma, 0.1)
+        assume(abs(sigma[1] - sigma[0]) >= 0.4)
+    else:
+        sigma = draw(st.floats(0.3, 6.0))
+    return alpha, ratio * e2, e2, sigma
+
+
+@given(spot_holdings())
+@settings(max_examples=100, deadline=None)
+def test_market_fundamental_random_holdings(h):
+    """Eq. (10) on random identical-preference economies: the clearing price ignores who holds what."""
+    g = fs.market_fundamental_gap(*h)
+    verify("kt-claim-market-fundamental", g.residual, g.tol, kind="claim", what="random holdings, common sigma")
+    assert g.tol < 1e-10
+
+
+@pytest.mark.falsifies("kt-claim-market-fundamental", how="violation")
+def test_market_fundamental_check_fails_with_different_risk_aversion():
+    """Environment 1's equilibrium holdings, but the two types have different CRRA coefficients (1.5 and
+    4): preferences are not identical and the price depends on the distribution."""
+    alpha, e1, e2 = _env1_holdings()
+    g = fs.market_fundamental_gap(alpha, e1, e2, [1.5, 4.0])
+    out = assert_falsified(verify, "kt-claim-market-fundamental", g.residual, g.tol, kind="claim", what=MF_WHAT)
+    assert out.excess >= 1e9 * out.tol  # a 11 % price difference against a tolerance of ~1e-13
+
+
+@pytest.mark.falsifies("kt-claim-market-fundamental", how="violation")
+@given(spot_holdings(heterogeneous=True))
+@settings(max_examples=30, deadline=None)
+def test_market_fundamental_check_fails_random_heterogeneous(h):
+    g = fs.market_fundamental_gap(*h)
+    assert_falsified(verify, "kt-claim-market-fundamental", g.residual, g.tol, kind="claim",
+                     what="random holdings, different sigma per type")
+
+
+def _f16_points(seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.uniform(0.2, 3, 200), rng.uniform(0.1, 5, 200), rng.uniform(0.1, 5, 200), rng.uniform(0, 3, 200),
+            1.0, rng.uniform(0.5, 5, 200))
+
+
+def test_footnote16_page_points_pass():
+    z, e1, e2, k, R, sig = _f16_points()
+    f16 = fs.footnote_16_residual(z, e1, e2, k, R, sig)
+    verify("kt-footnote-16", f16.residual, f16.tol, kind="claim", what=F16_WHAT)
+    assert f16.tol < 1e-10
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(0.3, 6.0))
+@settings(max_examples=100, deadline=None)
+def test_footnote16_random(seed, sigma):
+    """Footnote 16 on 100 random sets of 20 points (z, e1, e2, k, R) with a common sigma per set."""
+    rng = np.random.default_rng(seed)
+    n = 20
+    f16 = fs.footnote_16_residual(rng.uniform(0.2, 3, n), rng.uniform(0.1, 5, n), rng.uniform(0.1, 5, n),
+                                  rng.uniform(0, 3, n), rng.uniform(0.8, 1.2), sigma)
+    verify("kt-footnote-16", f16.residual, f16.tol, kind="claim", what="random points, footnote's utility")
+
+
+@pytest.mark.falsifies("kt-footnote-16", how="violation")
+def test_footnote16_check_fails_for_unequal_weights():
+    """The page's 200 points with u = 0.3 phi(c1) + 0.7 phi(c2): identical and homothetic, but not the
+    footnote's symmetric utility; the excess demand is another multiple of Delta."""
+    z, e1, e2, k, R, sig = _f16_points()
+    f16 = fs.footnote_16_residual(z, e1, e2, k, R, sig, a=0.3)
+    out = assert_falsified(verify, "kt-footnote-16", f16.residual, f16.tol, kind="claim", what=F16_WHAT)
+    assert out.excess >= 1e9 * out.tol
+
+
+@pytest.mark.falsifies("kt-footnote-16", how="violation")
+@given(st.integers(0, 2**32 - 1), st.floats(0.3, 6.0), st.one_of(st.floats(0.1, 0.4), st.floats(0.6, 0.9)))
+@settings(max_examples=30, deadline=None)
+def test_footnote16_check_fails_random_weights(seed, sigma, a):
+    rng = np.random.default_rng(seed)
+    n = 20
+    f16 = fs.footnote_16_residual(rng.uniform(0.2, 3, n), rng.uniform(0.1, 5, n), rng.uniform(0.1, 5, n),
+                                  rng.uniform(0, 3, n), rng.uniform(0.8, 1.2), sigma, a=a)
+    assert_falsified(verify, "kt-footnote-16", f16.residual, f16.tol, kind="claim", what="random points, a != 1/2")
+
+
+def test_claim_functions_validate_parameters():
+    with pytest.raises(ValueError, match="a "):
+        fs.footnote_16_residual(0.5, 1, 1, a=1.2)
+    with pytest.raises(ValueError, match="sigma"):
+        fs.footnote_16_residual(0.5, 1, 1, sigma=-1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        fs.market_fundamental_gap([0.5, -0.5], [1, 1], [1, 1])
+
+
+# ---------------------------------------------------------------- Proposition 2: the claim and its counterexample
+
+P2_WHAT = "{}: Program-1 optimum at the equilibrium's U2 stores less and prices good 2 lower"
+COUNTER = dict(alpha=[0.57, 0.43], e0=[[1.063, 2.554], [3.473, 1.487]], e=[[3.765, 3.683], [3.859, 1.199]],
+               beta=0.91, R=0.923, sigma=2.784)
+
+
+def _p2_check(g, what):
+    verify_leq("kt-proposition-2", [g.K_op, g.p0_op], [g.K_ce, g.p0_ce], g.tol, strict=True, kind="claim", what=what)
+
+
+@given(env1_like_economies())
+@settings(max_examples=100, deadline=None)
+def test_proposition2_claim_random(econ):
+    """Proposition 2 with the chapter's sign condition on random Environment-1-like economies (the
+    borrower's constraint binds; it buys good 2 at t = 1: checked, not assumed away silently)."""
+    g = fs.proposition_2_gap(econ)
+    assume(g.binding and g.sign_condition)
+    _p2_check(g, "random Env-1-like economy")
+    assert g.tol < 1e-4
+
+
+@pytest.mark.falsifies("kt-proposition-2", how="violation")
+def test_proposition2_check_fails_on_the_counterexample():
+    """Our counterexample (exercises.md): the constrained type sells good 2 at t = 1, the sign condition
+    fails, and so do both inequalities: the page's function and check, failing by far more than 10 tol."""
+    econ = fs.collateral_economy(COUNTER["alpha"], COUNTER["e0"], COUNTER["e"], beta=COUNTER["beta"],
+                                 R=[COUNTER["R"]], sigma=COUNTER["sigma"])
+    g = fs.proposition_2_gap(econ)
+    assert g.binding and not g.sign_condition
+    out = assert_falsified(verify_leq, "kt-proposition-2", [g.K_op, g.p0_op], [g.K_ce, g.p0_ce], g.tol,
+                           strict=True, kind="claim", what=P2_WHAT.format("counterexample"))
+    assert out.excess >= 1e4 * out.tol
+
+
+@pytest.mark.falsifies("kt-proposition-2", how="violation")
+@given(st.lists(st.floats(0.95, 1.05), min_size=12, max_size=12))
+@settings(max_examples=30, deadline=None)
+def test_proposition2_check_fails_near_the_counterexample(f):
+    """Economies within 5 % of the counterexample in every endowment and in beta, R and sigma: the
+    constrained type still sells good 2 and the check fails by 10 tol."""
+    e0 = np.array(COUNTER["e0"]) * np.reshape(f[:4], (2, 2))
+    e = np.array(COUNTER["e"]) * np.reshape(f[4:8], (2, 2))
+    econ = fs.collateral_economy(COUNTER["alpha"], e0, e, beta=min(1.0, COUNTER["beta"] * f[8]),
+                                 R=[COUNTER["R"] * f[9]], sigma=COUNTER["sigma"] * f[10])
+    g = fs.proposition_2_gap(econ)
+    assert g.binding and not g.sign_condition
+    assert_falsified(verify_leq, "kt-proposition-2", [g.K_op, g.p0_op], [g.K_ce, g.p0_ce], g.tol, strict=True,
+                     kind="claim", what="near the counterexample")
+
+
+def test_three_type_planner_finds_targets_reachable_only_with_most_date1_wealth():
+    """Regression (the weakness fixed in _golden_x, found again in the three-type searches): the rich
+    type of test_planner_finds_a_target_reachable_only_with_most_date1_wealth split into types of mass
+    0.0625 and 0.5625, both at its equilibrium utility. The nested golden sections over W2, W3 used to
+    start at two infeasible points and walk away from the feasible interval: the planner reported
+    0.0154 less than the two-type planner it must reproduce; it now finds the feasible interval first."""
+    econ2 = fs.collateral_economy([0.375, 0.625], [[1, 1], [3, 3]], [[1, 0.5], [2, 0.5]], sigma=3.0)
+    U2 = fs.segregated_equilibrium(econ2).U[1]
+    econ3 = fs.collateral_economy([0.375, 0.0625, 0.5625], [[1, 1], [3, 3], [3, 3]],
+                                  [[1, 0.5], [2, 0.5], [2, 0.5]], sigma=3.0)
+    U1_two, _ = fs.planner_max_u1(econ2, U2)
+    U1_three, _ = fs.planner_max_u1(econ3, [U2, U2])
+    assert U1_three == pytest.approx(U1_two, abs=1e-12)
+
+
+# ---------------------------------------------------------------- Tables 1 and 3 "ex": reference checks that can fail
+
+T1_PRINTED = [[1.3595, 2.6899, 1.7756, 1.3252, 1.7756, -2.2527], [0.0, 1.3101, 0.8649, 2.6748, 3.5839, -2.5724]]
+T1_WHAT = "Table 1 'ex' columns (printed to 4 decimals: half a unit in the last digit)"
+T3_WHAT = "Table 3 ex: k and theta (printed to 4 decimals: half a unit in the last digit)"
+
+
+def _env1_with(sigma=2.0, beta=1.0):
+    e = fs.ENV1
+    return fs.collateral_economy(e.alpha, e.e0, e.e[:, 0, :], beta=beta, sigma=sigma)
+
+
+def _env2_with(sigma=2.0, beta=1.0):
+    e = fs.ENV2
+    return fs.collateral_economy(e.alpha, e.e0, e.e, pi=e.pi, beta=beta, sigma=sigma)
+
+
+@pytest.mark.falsifies("kt-claim-table-1", how="violation")
+def test_table1_check_fails_for_another_utility():
+    """The paper's Environment 1 has u = -1/c1 - 1/c2 (sigma = 2); with sigma = 2.2 the same function and
+    check fail (a printed table has one admissible economy, so the violations change its stated data)."""
+    out = assert_falsified(verify_close, "kt-claim-table-1", fs.table_1_ex(_env1_with(sigma=2.2)), T1_PRINTED, 5.1e-5,
+                           kind="reference", what=T1_WHAT)
+    assert out.excess >= 100 * out.tol
+
+
+@pytest.mark.falsifies("kt-claim-table-1", how="violation")
+@given(st.one_of(st.floats(1.5, 1.95), st.floats(2.05, 3.0)), st.floats(0.9, 1.0))
+@settings(max_examples=30, deadline=None)
+def test_table1_check_fails_random_parameters(sigma, beta):
+    """Environment 1 with sigma at least 0.05 from 2 (and any beta in [0.9, 1]): not the paper's economy."""
+    assert_falsified(verify_close, "kt-claim-table-1", fs.table_1_ex(_env1_with(sigma, beta)), T1_PRINTED, 5.1e-5,
+                     kind="reference", what="Env 1 with other sigma, beta")
+
+
+def test_table1_and_table3_reference_pass():
+    verify_close("kt-claim-table-1", fs.table_1_ex(fs.ENV1), T1_PRINTED, 5.1e-5, kind="reference", what=T1_WHAT)
+    verify_close("kt-claim-table-3", fs.table_3_ex(fs.ENV2), [0.4603, 0.3042], 5.1e-5, kind="reference", what=T3_WHAT)
+
+
+@pytest.mark.falsifies("kt-claim-table-3", how="violation")
+def test_table3_check_fails_for_another_utility():
+    out = assert_falsified(verify_close, "kt-claim-table-3", fs.table_3_ex(_env2_with(sigma=2.2)), [0.4603, 0.3042],
+                           5.1e-5, kind="reference", what=T3_WHAT)
+    assert out.excess >= 100 * out.tol
+
+
+@pytest.mark.falsifies("kt-claim-table-3", how="violation")
+@given(st.one_of(st.floats(1.5, 1.95), st.floats(2.05, 3.0)), st.floats(0.9, 1.0))
+@settings(max_examples=30, deadline=None)
+def test_table3_check_fails_random_parameters(sigma, beta):
+    assert_falsified(verify_close, "kt-claim-table-3", fs.table_3_ex(_env2_with(sigma, beta)), [0.4603, 0.3042],
+                     5.1e-5, kind="reference", what="Env 2 with other sigma, beta")
+
+
+# ---------------------------------------------------------------- Environment 1's price smoothing
+
+PS_WHAT = "Env 1: rights lower the date-0 price (p0_op < p0_ex) and raise the unwind price (p_ex < p_op)"
+
+
+def _ps_check(ps, what):
+    verify_leq("kt-claim-env1-price-smoothing", [ps.p0_op, ps.p_ex], [ps.p0_ex, ps.p_op], ps.tol, strict=True,
+               kind="claim", what=what)
+
+
+@given(env1_like_economies())
+@settings(max_examples=100, deadline=None)
+def test_price_smoothing_random(econ):
+    """The claim on random Environment-1-like economies where the borrower binds and buys good 2 at t = 1."""
+    try:
+        ps = fs.env1_price_smoothing(econ)
+    except RuntimeError:
+        assume(False)  # no single-exchange equilibrium (a mixture is needed): not covered
+    g = fs.proposition_2_gap(econ)
+    assume(g.binding and g.sign_condition)
+    _ps_check(ps, "random Env-1-like economy")
+
+
+@pytest.mark.falsifies("kt-claim-env1-price-smoothing", how="violation")
+def test_price_smoothing_check_fails_on_the_counterexample():
+    """The counterexample of Proposition 2: the constrained type sells good 2 at t = 1, rights raise storage,
+    so they raise p0 and lower the unwind price."""
+    econ = fs.collateral_economy(COUNTER["alpha"], COUNTER["e0"], COUNTER["e"], beta=COUNTER["beta"],
+                                 R=[COUNTER["R"]], sigma=COUNTER["sigma"])
+    ps = fs.env1_price_smoothing(econ)
+    out = assert_falsified(verify_leq, "kt-claim-env1-price-smoothing", [ps.p0_op, ps.p_ex], [ps.p0_ex, ps.p_op],
+                           ps.tol, strict=True, kind="claim", what=PS_WHAT)
+    assert out.excess >= 1e6 * out.tol
+
+
+@pytest.mark.falsifies("kt-claim-env1-price-smoothing", how="violation")
+@given(st.lists(st.floats(0.99, 1.01), min_size=12, max_size=12))
+@settings(max_examples=30, deadline=None)
+def test_price_smoothing_check_fails_near_the_counterexample(f):
+    """Economies within 1 % of the counterexample (at 2 % some draws no longer reverse the comparison:
+    selling good 2 is necessary for the reversal, not sufficient)."""
+    e0 = np.array(COUNTER["e0"]) * np.reshape(f[:4], (2, 2))
+    e = np.array(COUNTER["e"]) * np.reshape(f[4:8], (2, 2))
+    econ = fs.collateral_economy(COUNTER["alpha"], e0, e, beta=min(1.0, COUNTER["beta"] * f[8]),
+                                 R=[COUNTER["R"] * f[9]], sigma=COUNTER["sigma"] * f[10])
+    ps = fs.env1_price_smoothing(econ)
+    assert_falsified(verify_leq, "kt-claim-env1-price-smoothing", [ps.p0_op, ps.p_ex], [ps.p0_ex, ps.p_op], ps.tol,
+                     strict=True, kind="claim", what="near the counterexample")
+
+
+
+# ---------------------------------------------------------------- Theorem 1 for Environment 2 (Program 1, paper's variables)
+
+T1_ENV2_WHAT = "Env 2: max U1 s.t. U2 >= U2_SE (Program 1 in the paper's variables, SLSQP) minus U1_SE"
+
+
+@pytest.mark.falsifies("kt-theorem-1", how="violation")
+def test_theorem1_env2_check_fails_without_rights_markets():
+    """Environment 2 without rights markets: the competitive collateral equilibrium, 0.0023 inside the frontier."""
+    g = fs.theorem_1_program1_gap(fs.ENV2, rights=False, n_starts=4)
+    out = assert_falsified(verify, "kt-theorem-1", g.gap, g.tol, kind="claim", what=T1_ENV2_WHAT)
+    assert out.excess >= 1e6 * out.tol

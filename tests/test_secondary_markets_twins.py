@@ -25,7 +25,7 @@ def test_property_negishi_kernel_matches_numpy_twin(K, T, sigma, seed):
     lam = rng.uniform(0.2, 5.0, K)
     mass = rng.uniform(0.05, 1.0, K)
     totals = rng.uniform(0.5, 3.0, T)
-    c, mu = sm._negishi_allocation(lam, mass, totals, sigma)
+    c, mu = sm.first_best._negishi_allocation(lam, mass, totals, sigma)
     c_np, mu_np = sm.negishi_allocation_numpy(lam, mass, totals, sigma)
     # log-mu brackets stop at 1e-15; exp/pow differences between numba and NumPy are a few ulps
     np.testing.assert_allclose(mu, mu_np, rtol=1e-12)
@@ -67,7 +67,7 @@ def test_property_bond_kernel_matches_numpy_twin(g, v, sigma):
     args = (aut.c0[0], aut.c[0], aut.c0[2], aut.c[2], econ.pi, sigma)
     bmax = min(aut.c[2].min(), aut.c0[0]) * (1 - 1e-9)
     grid = np.linspace(1e-9, bmax, 200)
-    kernel = sm._bond_excess_grid(grid, *args)
+    kernel = sm.robustness._bond_excess_grid(grid, *args)
     twin = sm.bond_excess_numpy(grid, *args)
     # both sides are differences of marginal utilities of size up to max|u'|: compare on that scale
     scale = np.max(np.abs(args[3] - grid[:, None]) ** -sigma, axis=1) + 1.0
@@ -104,7 +104,7 @@ def test_property_defaulter_branch_of_the_price_kernel(alpha, pi_d, frac):
     resident who issued b and holds b consumes alpha - p b whether or not the government defaults, so
     the first-order condition gives p = 1 - pi_d for every b (the bracket (0, 1) is bisected to 1e-16)."""
     b = frac * alpha
-    p = sm._sm_price(b, alpha, pi_d, sm.DEFAULTER)
+    p = sm.enforcement_risk._sm_price(b, alpha, pi_d, sm.enforcement_risk.DEFAULTER)
     assert abs(p - (1 - pi_d)) < 1e-12
 
 
@@ -115,7 +115,8 @@ def test_property_friends_foes_branch_of_the_price_kernel(alpha, phi, frac):
     condition holds at h = b (a sign change within the final bracket), and p lies strictly between
     1 - phi and the expected repayment phi + (1 - phi)^2."""
     b = frac * alpha / (1 + phi)
-    p = sm._sm_price(b, alpha, phi, sm.FRIENDS_FOES)
+    p = sm.enforcement_risk._sm_price(b, alpha, phi, sm.enforcement_risk.FRIENDS_FOES)
     assert 1 - phi < p < phi + (1 - phi) ** 2
-    lo, hi = sm._ff_sm_foc(p - 1e-9, b, b, alpha, phi), sm._ff_sm_foc(p + 1e-9, b, b, alpha, phi)
+    foc = sm.enforcement_risk._ff_sm_foc
+    lo, hi = foc(p - 1e-9, b, b, alpha, phi), foc(p + 1e-9, b, b, alpha, phi)
     assert lo > 0 > hi

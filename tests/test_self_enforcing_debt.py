@@ -1,7 +1,7 @@
 """Hellwig-Lorenzoni: closed forms of the example, the Arrow-market household solver, debt-limit iteration.
 
-Reference values are those of the study notes (§3, §6.8), which were verified there with an
-independent NumPy/SciPy prototype; tolerances state their reason.
+Reference values are those of the study notes (§3, §6.8): regression numbers (the notes used the same
+closed forms), not independent evidence; tolerances state their reason.
 """
 
 import math
@@ -15,9 +15,10 @@ from commitment.self_enforcing_debt import (
     collapse_map, collapse_path, debt_limit_iteration, default_gap, default_gap_log, default_plan,
     er_residual_det, er_residual_markov, off_steady_state, perron, pv_argument, repaying_plan,
     solve_household, steady_state, time_iteration_numpy, transition, two_state_markov, value_at)
-from commitment.self_enforcing_debt.claims import lemma_1_error, theorem_1_gap
+from commitment.self_enforcing_debt.claims import (figure_1_gap, figure_2_gap, lemma_1_error, proposition_3_gap,
+                                                   proposition_4_roll_over, theorem_1_gap)
 from commitment.self_enforcing_debt.markov import example_chain, time_iteration_kernel
-from commitment.verification import assert_falsified, verify
+from commitment.verification import assert_falsified, verify, verify_leq
 
 BASE = dict(e_hi=1.5, e_lo=0.5, beta=0.9)
 
@@ -237,12 +238,16 @@ def test_theorem_1_and_proposition_3_two_state(pi, sigma):
     dft = solve_household(hl.P, hl.Q, hl.y, np.zeros(2), hl.beta_hat, sigma, n=500)
     assert sol.converged and sol.overflow < 0 and dft.overflow < 0
     tol = theorem_1_gap(hl.P, hl.Q, hl.y, hl.phi, hl.beta_hat, sigma).error  # 2.6e-8 to 4.8e-8 here
+    sol2 = solve_household(hl.P, hl.Q, hl.y, hl.phi, hl.beta_hat, sigma, n=250)
+    dft2 = solve_household(hl.P, hl.Q, hl.y, np.zeros(2), hl.beta_hat, sigma, n=250)
     for s in range(2):
         assert abs(value_at(sol, s, hl.phi[s]) - value_at(dft, s, 0.0)) < tol
         a = np.linspace(hl.phi[s], 3.0, 60)
-        # far above the limit the grids are sparse: interpolation error measured up to 6.5e-7 (sigma = 2),
-        # with no independent estimate yet (the chapter issue); the notes use 5e-5
-        assert np.max(np.abs(value_at(sol, s, a) - value_at(dft, s, a - hl.phi[s]))) < 5e-5
+        gap = value_at(sol, s, a) - value_at(dft, s, a - hl.phi[s])
+        gap2 = value_at(sol2, s, a) - value_at(dft2, s, a - hl.phi[s])
+        # tolerance: the change of the same gap on 250-point grids (far above the limit the grids are sparse;
+        # measured gap up to 6.5e-7 at sigma = 2) plus the stopping rule; the error falls with the grid
+        assert np.max(np.abs(gap)) < np.max(np.abs(gap - gap2)) + 1e-8
     i = int(np.argmin(np.abs(sol.grid[0] - hl.phi[0])))
     assert abs(sol.c[0, i] - hl.c_hi) < 1e-6
     assert abs(sol.a_next[0, 0, i] - hl.phi[0]) < 1e-6 and abs(sol.a_next[0, 1, i] + hl.phi[0]) < 1e-6
@@ -271,7 +276,9 @@ def test_theorem_1_three_states():
     sol = solve_household(P, Q, y, phi, 0.9, n=500)
     gap = np.array([value_at(sol, s, phi[s]) for s in range(3)]) - d0
     assert np.max(np.abs(gap)) > 1e-2
-    assert gap[np.argmin(res)] < -1e-2  # the state that cannot roll its debt over defaults
+    # in this chain the state with the most negative roll-over residual defaults; a fact of the chain, not a
+    # rule (test_default_is_not_decided_by_the_current_residual)
+    assert gap[np.argmin(res)] < -1e-2
 
 
 def test_numpy_twin_matches_kernel():
@@ -309,11 +316,16 @@ def test_bulow_rogoff_and_aj_iteration():
     br = debt_limit_iteration(aj.P, aj.Q, aj.y, aj.beta_hat, punishment="exclusion", max_iter=20)
     assert br.converged and np.max(np.abs(br.phi)) < 1e-6
     it = debt_limit_iteration(aj.P, aj.Q, aj.y, aj.beta_hat, punishment="autarky")
-    assert it.converged and abs(it.phi[0] - aj.phi[0]) < 1e-4  # grid error of the value functions
+    it2 = debt_limit_iteration(aj.P, aj.Q, aj.y, aj.beta_hat, punishment="autarky", n=150)
+    # tolerance: the change on a 150-point grid plus the stopping rule (sup change 1e-6); measured error ~1e-8
+    assert it.converged and abs(it.phi[0] - aj.phi[0]) < abs(it.phi[0] - it2.phi[0]) + 1e-6
     hl = two_state_markov(1.5, 0.5, 0.9, 0.3)
     for s in (0.5, 1.0, 2.0):
         one = debt_limit_iteration(hl.P, hl.Q, hl.y, hl.beta_hat, phi0=s * hl.phi, max_steps=1)
-        assert np.max(np.abs(one.phi - s * hl.phi)) < 1e-5
+        half = debt_limit_iteration(hl.P, hl.Q, hl.y, hl.beta_hat, phi0=s * hl.phi, max_steps=1, n=150)
+        # tolerance: the change on a 150-point grid plus the solver's stopping rule (measured error ~1e-9)
+        err = np.max(np.abs(one.phi - half.phi)) + 1e-8
+        assert np.max(np.abs(one.phi - s * hl.phi)) < err
 
 
 def test_figures_2_and_3_values():
@@ -470,6 +482,11 @@ def test_theorem_1_fails_at_uniform_limits():
 
 _chain_economy = dict(seed=st.integers(0, 2 ** 32 - 1), S=st.integers(2, 4), beta=st.floats(0.5, 0.95),
                       sigma=st.floats(0.5, 3.0), k=st.floats(0.05, 1.0))
+# A random economy decides Theorem 1 only where the solver's own error estimate is small: in some draws
+# (beta near 1, low sigma, prices that make saving attractive) households' wealth reaches the top of the
+# grid and the estimate grows to 0.1-1, and a check at that tolerance passes whatever the gap (the
+# lowest-versions CI lane drew such economies). Those draws are filtered out, not counted.
+ACCURATE = 1e-4
 
 
 @given(**_chain_economy)
@@ -479,6 +496,7 @@ def test_theorem_1_holds_on_random_chains(seed, S, beta, sigma, k):
     P, Q, y, v = _perron_chain(seed, S)
     phi = -k * y.mean() * v
     out = theorem_1_gap(P, Q, y, phi, beta, sigma, n=300)  # 300 points: ~0.1 s; error estimated for that grid
+    assume(out.error <= ACCURATE)
     verify("hl-theorem-1", out.gap, out.error, kind="claim", what="random chain, Perron limits: V - D")
 
 
@@ -495,7 +513,248 @@ def test_theorem_1_fails_on_random_chains_without_roll_over(seed, S, beta, sigma
         P, Q, y, w = _perron_chain(seed, S, rho=rho)
     phi = -k * y.mean() * w
     out = theorem_1_gap(P, Q, y, phi, beta, sigma, n=300)
+    assume(out.error <= ACCURATE)
     assert np.max(np.abs(out.er_residual)) > 1e-3 * k
     o = assert_falsified(verify, "hl-theorem-1", out.gap, out.error, kind="claim",
                          what="random chain, no roll-over: V - D")
     print(f"falsified: excess / tol = {o.excess / o.tol:.3g}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposition 4: the limits the not-too-tight iteration finds roll over exactly
+# ---------------------------------------------------------------------------------------------
+
+
+def test_proposition_4_page_cases():
+    # the page's cases (roll_over.md): the three-state chain from uniform limits (which do not roll over)
+    # and the collapse at Alvarez-Jermann prices (Perron root < 1) with the exclusion punishment
+    P, Q, y, v = example_chain(1)
+    out = proposition_4_roll_over(P, Q, y, 0.9, phi0=np.full(3, -0.3), steps=8, n=200)
+    assert np.max(np.abs(er_residual_markov(Q, out.phi0))) > 1e-2 and np.max(np.abs(out.phi)) > 0.1
+    verify("hl-proposition-4", out.residual, out.error, kind="claim", what="three states: phi - Q phi")
+    assert np.max(np.abs(out.se_gap)) < 1e-5  # the limits found are self-enforcing (V = D up to the stopping rule)
+    aj = two_state_markov(1.3, 0.7, 0.7, 0.0, punishment="autarky")
+    out = proposition_4_roll_over(aj.P, aj.Q, aj.y, aj.beta_hat, steps=12, n=200)
+    verify("hl-proposition-4", out.residual, out.error, kind="claim", what="R > g: phi - Q phi")
+    assert np.max(np.abs(out.phi)) < 1e-4 and out.residual_change < 1e-6  # collapsing: 12 steps, modulus ~0.5
+
+
+@pytest.mark.falsifies("hl-proposition-4", how="violation")
+def test_proposition_4_fails_for_limits_that_are_not_self_enforcing():
+    # the same iteration with Alvarez-Jermann's autarky punishment at their prices (R > g): its fixed point
+    # satisfies V(phi) = V_aut < D(0), so the limits are not self-enforcing in the sense of Definition 1
+    # (the hypothesis of Proposition 4 fails), and they do not roll over
+    aj = two_state_markov(1.3, 0.7, 0.7, 0.0, punishment="autarky")
+    out = proposition_4_roll_over(aj.P, aj.Q, aj.y, aj.beta_hat, punishment="autarky", steps=8, n=200)
+    assert np.all(out.se_gap < -1e-2)
+    o = assert_falsified(verify, "hl-proposition-4", out.residual, out.error, kind="claim", what="R > g: phi - Q phi")
+    print(f"falsified: excess / tol = {o.excess / o.tol:.3g}")
+
+
+# k <= 0.6: tilted starting limits deeper than that can leave no positive consumption in some state (seed 3,
+# S = 3, beta = 0.5, k = 1, tilt = -0.5), where the household solver reports divergence
+_p4_chain = dict(seed=st.integers(0, 2 ** 32 - 1), S=st.integers(2, 3), beta=st.floats(0.5, 0.95),
+                 sigma=st.floats(0.5, 3.0), k=st.floats(0.05, 0.6), tilt=st.floats(-0.5, 0.5))
+
+
+@given(**_p4_chain)
+@settings(max_examples=100, deadline=None)
+def test_proposition_4_holds_on_random_chains(seed, S, beta, sigma, k, tilt):
+    # prices with Perron root one, iteration started off the Perron vector (limits that do not roll over):
+    # it ends at limits that are self-enforcing and, as Proposition 4 says, roll over
+    P, Q, y, v = _perron_chain(seed, S)
+    phi0 = -k * y.mean() * v * np.exp(tilt * np.linspace(-1.0, 1.0, S))
+    out = proposition_4_roll_over(P, Q, y, beta, sigma, phi0=phi0, n=100, steps=12)
+    assert out.residual_change < 1e-6  # the iteration has converged across the Perron direction
+    verify("hl-proposition-4", out.residual, out.error, kind="claim", what="random chain: phi - Q phi")
+
+
+@pytest.mark.falsifies("hl-proposition-4", how="violation")
+def test_proposition_4_fails_on_random_autarky_punishment_economies():
+    # 30 random Alvarez-Jermann equilibria (prices with R > g, drawn from a fixed seed): the autarky-punishment
+    # limits are not self-enforcing in the sense of Definition 1 and do not roll over; the check fails by far
+    # more than 10x its tolerance in every one. Endowments at least 0.4 apart, R >= 1.05 g and sigma >= 1:
+    # closer to R = g the natural limits (the start) explode, and at some of these prices the household
+    # solver's policy evaluation diverges (reported as a RuntimeError); such draws are skipped and counted.
+    rng = np.random.default_rng(2026)
+    done, skipped = 0, 0
+    while done < 30:
+        e_hi, e_lo, beta, pi, sigma = (rng.uniform(1.2, 2.0), rng.uniform(0.3, 0.8), rng.uniform(0.6, 0.92),
+                                       rng.uniform(0.0, 0.5), rng.uniform(1.0, 3.0))
+        aj = two_state_markov(e_hi, e_lo, beta, pi, sigma=sigma, punishment="autarky", low_limit=False)
+        if not (aj.exists and perron(aj.Q)[0] < 0.95):
+            continue
+        try:
+            out = proposition_4_roll_over(aj.P, aj.Q, aj.y, aj.beta_hat, sigma, punishment="autarky", n=100,
+                                          steps=12)
+        except RuntimeError:
+            skipped += 1
+            continue
+        assert np.min(out.se_gap) < 0
+        assert_falsified(verify, "hl-proposition-4", out.residual, out.error, kind="claim",
+                         what="autarky punishment: phi - Q phi")
+        done += 1
+    assert skipped <= 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposition 3: V(a) = D(a - phi) for every a above the limit under exact roll-over
+# ---------------------------------------------------------------------------------------------
+
+
+def test_proposition_3_page_case():
+    hl = two_state_markov(1.5, 0.5, 0.9, persistence=0.3)
+    out = proposition_3_gap(hl.P, hl.Q, hl.y, hl.phi, hl.beta_hat, n=300)
+    verify("hl-proposition-3", out.gap, out.error, kind="claim", what="two-state HL: V(a) - D(a - phi)")
+    assert out.error < 1e-4  # an estimate, not a slack: measured ~1e-5 (interpolation far above the limit)
+
+
+@pytest.mark.falsifies("hl-proposition-3", how="violation")
+def test_proposition_3_fails_without_roll_over():
+    # the random chain with uniform limits: phi != Q phi, and V(a) - D(a - phi) is of order 0.1
+    P, Q, y, _ = example_chain(1)
+    out = proposition_3_gap(P, Q, y, np.full(3, -0.3), 0.9, n=300)
+    assert np.max(np.abs(out.er_residual)) > 1e-2
+    o = assert_falsified(verify, "hl-proposition-3", out.gap, out.error, kind="claim",
+                         what="three states, uniform limits: V(a) - D(a - phi)")
+    print(f"falsified: excess / tol = {o.excess / o.tol:.3g}")
+
+
+@given(**_chain_economy)
+@settings(max_examples=100, deadline=None)
+def test_proposition_3_holds_on_random_chains(seed, S, beta, sigma, k):
+    P, Q, y, v = _perron_chain(seed, S)
+    out = proposition_3_gap(P, Q, y, -k * y.mean() * v, beta, sigma, m=20, n=200)
+    verify("hl-proposition-3", out.gap, out.error, kind="claim", what="random chain, Perron limits: V(a) - D(a - phi)")
+
+
+@pytest.mark.falsifies("hl-proposition-3", how="violation")
+@given(**_chain_economy, off=st.booleans(), tilt=st.floats(0.1, 0.5), rho=st.floats(1.03, 1.15))
+@settings(max_examples=30, deadline=None)
+def test_proposition_3_fails_on_random_chains_without_roll_over(seed, S, beta, sigma, k, off, tilt, rho):
+    # as for Theorem 1: limits tilted off the Perron vector, or the Perron vector at Perron root > 1
+    if off:
+        P, Q, y, v = _perron_chain(seed, S)
+        w = v * np.exp(tilt * np.linspace(-1.0, 1.0, S))
+    else:
+        P, Q, y, w = _perron_chain(seed, S, rho=rho)
+    phi = -k * y.mean() * w
+    out = proposition_3_gap(P, Q, y, phi, beta, sigma, m=20, n=200)
+    assert np.max(np.abs(out.er_residual)) > 1e-3 * k
+    assert_falsified(verify, "hl-proposition-3", out.gap, out.error, kind="claim",
+                     what="random chain, no roll-over: V(a) - D(a - phi)")
+
+
+# ---------------------------------------------------------------------------------------------
+# the Figure 1 argument (Bulow-Rogoff): limits that vanish in present value are defaulted on
+# ---------------------------------------------------------------------------------------------
+
+
+def test_figure_1_page_cases():
+    for pb in (0.05, 0.2):
+        out = figure_1_gap([0.9, 0.9], [1.5, 0.5], [-pb, -pb], 0.9, n=200)
+        assert out.vanishing and out.t_star_is_0
+        verify_leq("hl-claim-bulow-rogoff-unravelling", out.gap, 0.0, out.error, strict=True, kind="claim",
+                   what="V_0(phi_0) - D_0(0) < 0")
+
+
+@pytest.mark.falsifies("hl-claim-bulow-rogoff-unravelling", how="violation")
+def test_figure_1_fails_when_limits_do_not_vanish_in_present_value():
+    # the page's Figure 2 economy: q = 1 and limits that expand at t' = 10, so p_t phi_t does not vanish
+    S = 14
+    out = figure_1_gap(np.ones(S), np.array([1.5, 0.5] * (S // 2)), np.where(np.arange(S) <= 10, -0.2, -0.3), 0.9,
+                       n=200)
+    assert not out.vanishing
+    o = assert_falsified(verify_leq, "hl-claim-bulow-rogoff-unravelling", out.gap, 0.0, out.error, strict=True,
+                         kind="claim", what="V_0(phi_0) - D_0(0) < 0")
+    print(f"falsified: excess / tol = {o.excess / o.tol:.3g}")
+
+
+_figure_1_economy = dict(e_hi=st.floats(1.05, 2.0), e_lo=st.floats(0.3, 1.0), beta=st.floats(0.5, 0.95),
+                         sigma=st.floats(0.5, 3.0), k=st.floats(0.02, 0.5))
+
+
+@given(**_figure_1_economy, u=st.tuples(st.floats(0.05, 0.9), st.floats(0.05, 0.9)))
+@settings(max_examples=100, deadline=None)
+def test_figure_1_holds_on_random_economies(e_hi, e_lo, beta, sigma, k, u):
+    # prices between beta and 1 (R between g and g / beta: the agent neither saves without bound nor finds
+    # limits worth anything in the long run), constant limits -k e_lo: p_t phi_t -> 0 with t* = 0
+    q = [beta + (1 - beta) * ui for ui in u]
+    out = figure_1_gap(q, [e_hi, e_lo], [-k * e_lo] * 2, beta, sigma, n=150)
+    assert out.vanishing and out.t_star_is_0
+    verify_leq("hl-claim-bulow-rogoff-unravelling", out.gap, 0.0, out.error, strict=True, kind="claim",
+               what="random economy: V_0(phi_0) - D_0(0) < 0")
+
+
+@pytest.mark.falsifies("hl-claim-bulow-rogoff-unravelling", how="violation")
+@given(**_figure_1_economy, t_prime=st.integers(2, 10), extra=st.floats(0.05, 0.5))
+@settings(max_examples=30, deadline=None)
+def test_figure_1_fails_on_random_economies_with_expanding_limits(e_hi, e_lo, beta, sigma, k, t_prime, extra):
+    # q = 1 (R = g) and limits that expand at t' by a fraction `extra`: p_t phi_t does not vanish, and
+    # repaying is strictly better (Figure 2), so the Figure 1 check fails
+    S = 2 * ((t_prime + 3) // 2 + 1)
+    phi = np.where(np.arange(S) <= t_prime, -k * e_lo, -k * e_lo * (1 + extra))
+    out = figure_1_gap(np.ones(S), np.array([e_hi, e_lo] * (S // 2)), phi, beta, sigma, n=150)
+    assert not out.vanishing
+    assert_falsified(verify_leq, "hl-claim-bulow-rogoff-unravelling", out.gap, 0.0, out.error, strict=True,
+                     kind="claim", what="expanding limits: V_0(phi_0) - D_0(0) < 0")
+
+
+def test_default_is_not_decided_by_the_current_residual():
+    # the roll-over page's table: in example_chain(2) with uniform limits, state 2 cannot roll its limit over
+    # (phi - Q phi < 0) and yet repaying is strictly better there (V - D = +0.016, against an error of ~1e-6
+    # measured by theorem_1_gap at these grids)
+    P, Q, y, _ = example_chain(2)
+    phi = np.full(3, -0.3)
+    rep = solve_household(P, Q, y, phi, 0.9, n=200)
+    dft = solve_household(P, Q, y, np.zeros(3), 0.9, n=200)
+    assert er_residual_markov(Q, phi)[1] < -1e-2
+    assert value_at(rep, 1, phi[1]) - value_at(dft, 1, 0.0) > 1e-2
+
+
+# ---------------------------------------------------------------------------------------------
+# the Figure 2 argument: limits that expand in present value make repaying strictly better
+# ---------------------------------------------------------------------------------------------
+
+
+def _figure_2_economy(e_hi, e_lo, k, t_prime, extra):
+    S = 2 * ((t_prime + 3) // 2 + 1)
+    phi = np.where(np.arange(S) <= t_prime, -k * e_lo, -k * e_lo * (1 + extra))
+    return np.ones(S), np.array([e_hi, e_lo] * (S // 2)), phi
+
+
+def test_figure_2_page_case():
+    S = 14
+    out = figure_2_gap(np.ones(S), np.array([1.5, 0.5] * (S // 2)), np.where(np.arange(S) <= 10, -0.2, -0.3), 0.9,
+                       n=200)
+    verify_leq("hl-claim-expanding-limits", -out.gap, 0.0, out.error, strict=True, kind="claim",
+               what="D_0(0) - V_0(phi_0) < 0")
+
+
+@pytest.mark.falsifies("hl-claim-expanding-limits", how="violation")
+def test_figure_2_fails_when_limits_vanish_in_present_value():
+    # the page's Figure 1 economy: q = beta, constant limit, p_t phi_t rises to 0 (the limits contract)
+    out = figure_2_gap([0.9, 0.9], [1.5, 0.5], [-0.05, -0.05], 0.9, n=200)
+    assert np.all(np.diff(out.pv_limits) > 0)
+    o = assert_falsified(verify_leq, "hl-claim-expanding-limits", -out.gap, 0.0, out.error, strict=True,
+                         kind="claim", what="D_0(0) - V_0(phi_0) < 0")
+    print(f"falsified: excess / tol = {o.excess / o.tol:.3g}")
+
+
+@given(**_figure_1_economy, t_prime=st.integers(2, 10), extra=st.floats(0.05, 0.5))
+@settings(max_examples=100, deadline=None)
+def test_figure_2_holds_on_random_economies(e_hi, e_lo, beta, sigma, k, t_prime, extra):
+    q, y, phi = _figure_2_economy(e_hi, e_lo, k, t_prime, extra)
+    out = figure_2_gap(q, y, phi, beta, sigma, n=150)
+    verify_leq("hl-claim-expanding-limits", -out.gap, 0.0, out.error, strict=True, kind="claim",
+               what="random expanding limits: D_0(0) - V_0(phi_0) < 0")
+
+
+@pytest.mark.falsifies("hl-claim-expanding-limits", how="violation")
+@given(**_figure_1_economy, u=st.tuples(st.floats(0.05, 0.9), st.floats(0.05, 0.9)))
+@settings(max_examples=30, deadline=None)
+def test_figure_2_fails_on_random_economies_with_vanishing_limits(e_hi, e_lo, beta, sigma, k, u):
+    q = [beta + (1 - beta) * ui for ui in u]
+    out = figure_2_gap(q, [e_hi, e_lo], [-k * e_lo] * 2, beta, sigma, n=150)
+    assert_falsified(verify_leq, "hl-claim-expanding-limits", -out.gap, 0.0, out.error, strict=True,
+                     kind="claim", what="vanishing limits: D_0(0) - V_0(phi_0) < 0")

@@ -32,7 +32,9 @@ Beyond the stationary planner: prices and paths (:func:`value_of_debt`, :func:`o
 surplus (:func:`restructuring`), the non-stationary planner for a general legacy profile
 (:func:`solve_profile`) and the government's own problem in debt space with the Eaton-Gersovitz price
 iteration (:func:`sovereign_best_response`, :func:`eaton_gersovitz`), whose equilibrium values test Lemma 3
-(:func:`lemma_3_residual`).
+(:func:`lemma_3_residual`), and whose best responses test Lemmas 4 and 5 (:func:`lemma_4_excess`,
+:func:`lemma_5_shortfall`). The claims of Sections 5.2, 6 and 7 have their own functions, each with a
+measured grid error: :func:`long_bond_trading_loss`, :func:`steady_state_drift`, :func:`restructuring_surplus`.
 
 All kernels are ``@njit(cache=True)``; the NumPy twin of the Bellman operator lives in the tests
 (``tests/test_debt_maturity_twin.py``) and is the baseline of ``benchmarks/bench_debt_maturity.py``.
@@ -84,6 +86,15 @@ __all__ = [
     "sovereign_best_response",
     "eaton_gersovitz",
     "lemma_3_residual",
+    "BestResponseGap",
+    "lemma_4_excess",
+    "lemma_5_shortfall",
+    "TradeLosses",
+    "long_bond_trading_loss",
+    "RestructuringSurplus",
+    "restructuring_surplus",
+    "SteadyStateDrift",
+    "steady_state_drift",
 ]
 
 
@@ -976,6 +987,73 @@ def trade_loss(sol_l, sol_lp, b):
     return float(loss), float(v1)
 
 
+def _given_or_solved(model, l, given):
+    """``given`` (a :class:`PlannerSolution` at coupon ``l`` on ``model``'s grid, e.g. from the page's own
+    map, to save a solve) or a fresh :func:`solve_planner`."""
+    if given is None:
+        return solve_planner(model, l)
+    if not (given.model is model or np.array_equal(given.model.v, model.v)) or abs(given.l - l) > 1e-12:
+        raise ValueError(f"a given solution must be at coupon l = {l} on the model's grid (got l = {given.l})")
+    return given
+
+
+class TradeLosses(NamedTuple):
+    """Losses from trading long bonds (:func:`long_bond_trading_loss`) at the state ``(b, l)``: ``loss[k]``
+    for the target stock ``l_prime[k]`` on ``model``'s grid, ``error[k]`` its change from a grid with half
+    the nodes, ``V1`` the passive continuation value, ``F1 = F(V1)`` its repayment probability, and
+    ``F2[k] = F(V2)`` the repayment probability one period later, ``V2`` the promise the ``l'[k]``-efficient
+    allocation makes at ``V1``."""
+
+    l: float
+    b: float
+    l_prime: np.ndarray
+    loss: np.ndarray
+    error: np.ndarray
+    V1: float
+    F1: float
+    F2: np.ndarray
+
+
+def long_bond_trading_loss(model, l, b, l_primes, *, solutions=None):
+    """Section 5.2 (Figure 1): the loss :func:`trade_loss` ``L(b, l -> l')`` of reaching the passive
+    continuation value ``V1`` with the perpetuity stock ``l'`` instead of ``l``, for each ``l'`` in
+    ``l_primes``, with its grid error (the change from a grid with half the nodes).
+
+    By Proposition 2 (the inequality (aahw-convexity) at date ``t+1``, promise ``V1``, with ``l`` and ``l'``
+    exchanged) ``L >= 0``; it is strictly positive when the strictness conditions hold there with ``j = 1``:
+    along the ``l'``-efficient allocation from ``V1``, default at ``t+2`` has an interior probability,
+    ``0 < F2 < 1`` (``F1`` only scales the loss). Where the continuation is riskless forever (beta R = 1 and
+    ``V1 >= vD_hi``; or beta R < 1, ``V1 = vD_hi`` and ``l' <= l*``, :func:`boundary_threshold`) the
+    conditions fail, ``B*(V1, .)`` is affine between ``l`` and ``l'`` and ``L = 0``. ``B*`` comes from
+    :func:`solve_planner`, which imposes nothing about trades. ``solutions`` (optional): a dict
+    ``{coupon: PlannerSolution}`` on ``model``'s grid, used instead of solving again. Returns a
+    :class:`TradeLosses`.
+    """
+    l, b = float(l), float(b)
+    lp = np.atleast_1d(np.asarray(l_primes, dtype=float))
+    if lp.size == 0 or not np.all(np.isfinite(lp)) or np.any(lp < 0):
+        raise ValueError(f"l_primes must be finite target stocks >= 0, got {l_primes!r}")
+    half = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
+                        N=max(50, model.N // 2), pad=model.pad)
+    out, F2 = [], []
+    given = solutions or {}
+    for m in (model, half):
+        if m is model:
+            s_l = _given_or_solved(m, l, given.get(l))
+            s_lps = [_given_or_solved(m, x, given.get(x)) if x in given else solve_planner(m, x, initial=s_l)
+                     for x in lp]
+        else:
+            s_l = solve_planner(m, l)
+            s_lps = [solve_planner(m, x, initial=s_l) for x in lp]
+        out.append([trade_loss(s_l, s_lp, b) for s_lp in s_lps])
+        if m is model:
+            V1 = out[0][0][1]
+            F2 = [float(repay_cdf(policy_at(s_lp, V1)[1], m.beta, m.y, m.tau_lo, m.tau_hi)) for s_lp in s_lps]
+    loss = np.array([x[0] for x in out[0]])
+    F1 = float(repay_cdf(V1, model.beta, model.y, model.tau_lo, model.tau_hi))
+    return TradeLosses(l, b, lp, loss, np.abs(loss - np.array([x[0] for x in out[1]])), V1, F1, np.array(F2))
+
+
 def restructuring(sol_l, sol_0, b):
     """Section 7 / Figure 5 in the perpetuity economy at ``(b, l)``: ``(m, m', S)`` with
     ``m = b + (1 + P(V, l)) l`` the market value of all debt, ``m' = B*(V, 0)`` the one-period debt that
@@ -986,6 +1064,50 @@ def restructuring(sol_l, sol_0, b):
     mm = b + (1 + perpetuity_price(sol_l, v)) * sol_l.l
     mp = debt_capacity(sol_0, v)
     return float(mm), float(mp), float(mp - mm)
+
+
+class RestructuringSurplus(NamedTuple):
+    """Section 7's surplus (:func:`restructuring_surplus`) at the states ``(b, l)``: ``S = m' - m`` on
+    ``model``'s grid, ``error`` its change from a grid with half the nodes, ``F_next`` the probability of
+    repaying next period along the planner's path."""
+
+    l: float
+    b: np.ndarray
+    S: np.ndarray
+    error: np.ndarray
+    F_next: np.ndarray
+
+
+def restructuring_surplus(model, l, b, *, sol_l=None, sol_0=None):
+    """Section 7 (Figure 5) in the perpetuity economy: the surplus ``S = B*(V, 0) - b - (1 + P(V, l)) l`` of
+    swapping all legacy claims for one-period debt at the states ``(b, l)`` (:func:`restructuring`), with
+    its grid error (the change from a grid with half the nodes).
+
+    ``B*(V, 0)`` is the Pareto frontier counting legacy holders; ``m = b + (1 + P) l`` is the market value
+    of all debt. By Proposition 2 at ``l' = 0`` (the tangent at ``l`` lies below ``B*(V, .)``), ``S >= 0``;
+    strictly where the strictness conditions hold, i.e. default next period has an interior probability.
+    Where the allocation is riskless forever (beta R = 1, ``V >= vD_hi``) ``B*`` is affine in the coupon
+    and ``S = 0``. ``sol_l``, ``sol_0`` (optional): the solutions at ``l`` and 0 on ``model``'s grid, used
+    instead of solving again. Returns a :class:`RestructuringSurplus`.
+    """
+    l = float(l)
+    if not (math.isfinite(l) and l >= 0):
+        raise ValueError(f"l must be a finite perpetuity coupon >= 0, got {l!r}")
+    bs = np.atleast_1d(np.asarray(b, dtype=float))
+    half = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
+                        N=max(50, model.N // 2), pad=model.pad)
+    S, F_next = [], None
+    for m in (model, half):
+        if m is model:
+            s_l, s_0 = _given_or_solved(m, l, sol_l), _given_or_solved(m, 0.0, sol_0)
+        else:
+            s_l = solve_planner(m, l)
+            s_0 = solve_planner(m, 0.0, initial=s_l)
+        S.append(np.array([restructuring(s_l, s_0, x)[2] for x in bs]))
+        if F_next is None:
+            _, vn = policy_at(s_l, value_of_debt(s_l, bs))
+            F_next = repay_cdf(vn, m.beta, m.y, m.tau_lo, m.tau_hi)
+    return RestructuringSurplus(l, bs, S[0], np.abs(S[0] - S[1]), F_next)
 
 
 def boundary_threshold(model):
@@ -1020,6 +1142,50 @@ def steady_state_interior(model, l):
     vs = brentq(g, a, b, xtol=1e-13)
     Fs = F(vs)
     return vs, (m.y - l - cons(vs)) / (1 - Fs / m.R), Fs
+
+
+class SteadyStateDrift(NamedTuple):
+    """The drift ``v'(v) - v`` of the planner's promise (:func:`steady_state_drift`): at the nodes ``v`` of
+    the interior of the no-default region with ``b >= 0`` (``drift_riskless``) and at zero debt,
+    ``v0 = V(0, l)`` (``drift_zero``); ``error`` is the largest change of these drifts from a grid with
+    half the nodes."""
+
+    l: float
+    v: np.ndarray
+    drift_riskless: np.ndarray
+    v0: float
+    drift_zero: float
+    error: float
+
+
+def steady_state_drift(model, l, *, sol=None):
+    """Section 6's stationarity claims for beta R < 1 (our derivations from (15) and (16), on the
+    euler_yields page): no state in the *interior* of the no-default region (``v > vD_hi``) is stationary,
+    since (15) makes consumption fall, ``c' = beta R c``; nor is zero debt, since impatience tilts
+    consumption forward. In both cases the promise falls, ``v'(v) - v < 0``. With beta R = 1 both claims
+    fail: every riskless state is stationary (``v' = v``) and so is ``b = 0`` with default risk.
+
+    The drift is computed on ``model``'s grid from :func:`solve_planner`, which imposes no steady state, at
+    every node ``v > vD_hi`` with ``B*(v, l) >= 0`` and at ``v0 = V(0, l)``; the same drifts from a grid with
+    half the nodes (re-optimised at the same promises) give the measured error. ``sol`` (optional): the
+    solution at ``l`` on ``model``'s grid, used instead of solving again. Returns a
+    :class:`SteadyStateDrift`; raises ``ValueError`` if zero debt is off the grid.
+    """
+    l = float(l)
+    if not (math.isfinite(l) and l >= 0):
+        raise ValueError(f"l must be a finite perpetuity coupon >= 0, got {l!r}")
+    half = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
+                        N=max(50, model.N // 2), pad=model.pad)
+    sol, sol_half = _given_or_solved(model, l, sol), solve_planner(half, l)
+    v0 = value_of_debt(sol, 0.0)
+    if not np.isfinite(v0):
+        raise ValueError(_off_grid_message(sol, 0.0))
+    sel = (model.v > model.vD_hi) & (sol.B >= 0)
+    v = np.append(model.v[sel], v0)
+    drift = policy_at(sol, v)[1] - v
+    drift_half = policy_at(sol_half, v)[1] - v
+    return SteadyStateDrift(l, v[:-1], drift[:-1], float(v0), float(drift[-1]),
+                            float(np.max(np.abs(drift - drift_half))))
 
 
 # --------------------------------------------------------------- general legacy profiles (Prop. 2)
@@ -1170,6 +1336,104 @@ def eaton_gersovitz(model, l, b_grid, *, damp=0.5, tol=1e-7, max_outer=500):
             sol = sovereign_best_response(model, l, b, q, V0=V)
             return SovereignSolution(b, q, sol.V, sol.b_next, True, outer, change)
     raise RuntimeError(f"eaton_gersovitz: price change {change:.3g} > tol {tol:.3g} after {max_outer} iterations")
+
+
+class BestResponseGap(NamedTuple):
+    """The government's best response to a one-period price schedule against the planner's value
+    (:func:`lemma_4_excess`, :func:`lemma_5_shortfall`), on the debt levels ``b`` kept (at least
+    ``margin`` below ``b_max(l)``): ``gap`` is the lemma's quantity (positive = the lemma fails),
+    ``tol`` the measured error that bounds it when the lemma holds, ``V_star`` the planner's
+    ``V*(b) = B*^{-1}(b)``, ``V`` the best response's value, ``prices`` the schedule's name."""
+
+    b: np.ndarray
+    gap: np.ndarray
+    tol: float
+    V_star: np.ndarray
+    V: np.ndarray
+    prices: str
+
+
+def _price_schedule(sol, b, prices):
+    """One-period prices on the debt grid ``b``: ``"break-even"`` -- the equilibrium schedule
+    ``q*(b') = F(V*(b'))/R`` of (4) (Proposition 1); ``"guaranteed"`` -- ``1/R`` whatever the default risk
+    (a third party guarantees the bonds: lenders do not break even); a number ``R_L > R`` -- lenders who
+    require the return ``R_L``, ``q = F(V*(b'))/R_L`` (they do not break even at ``R`` either)."""
+    m = sol.model
+    if isinstance(prices, str):
+        if prices == "break-even":
+            return one_period_price(sol, b)
+        if prices == "guaranteed":
+            return np.full(b.size, 1.0 / m.R)
+        raise ValueError(f"prices must be 'break-even', 'guaranteed' or a lenders' return R_L > R, got {prices!r}")
+    R_L = float(prices)
+    if not (math.isfinite(R_L) and R_L > m.R):
+        raise ValueError(f"prices: the lenders' required return R_L must be finite and > R = {m.R}, got {prices!r}")
+    return one_period_price(sol, b) * m.R / R_L
+
+
+def _best_response_gap(model, l, n_b, prices, margin, sign, given):
+    if not (isinstance(n_b, (int, np.integer)) and n_b >= 20):
+        raise ValueError(f"n_b must be an integer >= 20 (debt levels), got {n_b!r}")
+    if not (math.isfinite(margin) and margin >= 0):
+        raise ValueError(f"margin must be finite and >= 0, got {margin!r}")
+    sol = _given_or_solved(model, l, given)
+    half = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
+                        N=max(50, model.N // 2), pad=model.pad)
+    sol_half = solve_planner(half, l)
+    vfi_tol = 1e-9
+
+    if n_b % 2:
+        raise ValueError(f"n_b must be even (the debt grid with half the levels is every other level), got {n_b}")
+    # b >= 0 (every such state is on the v-grid); the grid with n_b / 2 levels is every other level of this one
+    b_all = np.linspace(0.0, sol.b_max, n_b + 1)[:-1]
+    b_edge = b_all[::2][b_all[::2] <= sol.b_max - margin].max()   # the last kept level is on both grids
+
+    def run(b, schedule):
+        br = sovereign_best_response(model, l, b, _price_schedule(sol, b, schedule), tol=vfi_tol)
+        keep = b <= b_edge
+        return b[keep], br.V[keep], value_of_debt(sol, b[keep]), value_of_debt(sol_half, b[keep])
+
+    b, V, V_star, V_half = run(b_all, prices)
+    # the planner's V* to within its grid error (N against N/2), the value iteration to within vfi_tol/(1-beta)
+    tol = float(np.max(np.abs(V_star - V_half))) + vfi_tol / (1 - model.beta)
+    if sign < 0:
+        # plus the debt grid's error: the shortfall of the best response to the equilibrium (break-even)
+        # prices on every other debt level. Its choices are a subset of the full grid's, so at the common
+        # levels its shortfall bounds the full grid's; this is the tolerance whatever schedule is tested
+        _, V2, V2_star, _ = run(b_all[::2], "break-even")
+        tol += float(np.max(V2_star - V2))
+    return BestResponseGap(b, sign * (V - V_star), tol, V_star, V, str(prices))
+
+
+def lemma_4_excess(model, l, n_b=500, *, prices="break-even", margin=0.05, sol=None):
+    """Lemma 4 (equilibrium debt capacity <= B*): at the equilibrium price schedule the government's best
+    response in debt space cannot beat the planner, ``V(b) - V*(b) <= 0``.
+
+    The government solves its Bellman equation (3) with one-period bonds on ``n_b`` debt levels in
+    ``[0, b_max(l))`` (:func:`sovereign_best_response`, which does not use the planner's Bellman equation)
+    at the schedule ``prices`` (see :func:`_price_schedule`; ``"break-even"`` is the equilibrium schedule,
+    ``"guaranteed"`` violates the lenders' break-even condition (4) that Lemma 4 uses). A discrete debt
+    grid can only lower the best response's value, so ``tol`` is the planner's error: ``V*`` on ``model``'s
+    grid against ``V*`` on half the nodes, plus the value iteration's stopping error ``1e-9 / (1 - beta)``.
+    ``sol`` (optional): the planner's solution at ``l`` on ``model``'s grid, used instead of solving again.
+    Returns a :class:`BestResponseGap` with ``gap = V - V*``.
+    """
+    return _best_response_gap(model, l, n_b, prices, float(margin), +1, sol)
+
+
+def lemma_5_shortfall(model, l, n_b=500, *, prices="break-even", margin=0.05, sol=None):
+    """Lemma 5 (equilibrium debt capacity >= B*): at the equilibrium price schedule a government that
+    trades one-period debt only reaches the planner's value, ``V*(b) - V(b) <= 0`` up to the debt grid.
+
+    As :func:`lemma_4_excess`, with ``gap = V* - V``. The best response can copy the planner's allocation
+    only up to the step of its debt grid, so ``tol`` is the largest shortfall of the same computation with
+    equilibrium prices on every other debt level (``n_b`` must be even), plus the planner's error: that
+    grid's choices are a subset of the full grid's, so at the levels on both grids its shortfall bounds the
+    full grid's. Only levels up to the last one on both grids below ``b_max(l) - margin`` are kept. With ``prices = R_L > R`` (lenders who do not break even at ``R``) the shortfall is of the
+    order of the price wedge, far above ``tol``. Debt levels within ``margin`` of ``b_max(l)`` are left
+    out: there consumption goes to zero and log utility is too steep for a fixed debt grid.
+    """
+    return _best_response_gap(model, l, n_b, prices, float(margin), -1, sol)
 
 
 def lemma_3_residual(sol, eq, *, margin=0.05):

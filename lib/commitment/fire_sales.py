@@ -69,6 +69,9 @@ __all__ = [
     "indirect_utility",
     "discrepancy",
     "excess_demand_good1",
+    "ClaimResidual",
+    "footnote_16_residual",
+    "market_fundamental_gap",
     "collateral_equilibrium",
     "segregated_equilibrium",
     "rights_price_band",
@@ -78,7 +81,16 @@ __all__ = [
     "FrontierGap",
     "theorem_1_frontier_gap",
     "proposition_1_frontier_gap",
+    "Proposition2Gap",
+    "proposition_2_gap",
     "public_finance_equilibrium",
+    "table_1_ex",
+    "Program1",
+    "program1_max_u1",
+    "theorem_1_program1_gap",
+    "PriceSmoothing",
+    "env1_price_smoothing",
+    "table_3_ex",
 ]
 
 
@@ -248,6 +260,135 @@ def excess_demand_good1(z, e1, e2, k=0.0, R=1.0, sigma=2.0):
     r"""Footnote 16: spot excess demand for good 1, :math:`z^{\sigma-1}/(1+z^{\sigma-1})\,\Delta`."""
     zs = np.asarray(z, dtype=float) ** (sigma - 1.0)
     return zs / (1.0 + zs) * discrepancy(z, e1, e2, k, R)
+
+
+# --------------------------------------------------------------------------- claims about spot markets
+
+_BRENT_XTOL = 1e-14  # brentq's absolute stopping tolerance in the claims below
+_BRENT_RTOL = 4.0 * np.finfo(float).eps  # and its relative one (scipy's smallest)
+
+
+def _brent_bound(x):
+    """Bound on |x - root| when brentq stops (its bracket half-width): 2 (xtol + rtol |x|)."""
+    return 2.0 * (_BRENT_XTOL + _BRENT_RTOL * np.abs(x))
+
+
+def _good1_demand(W, p, sigma, a=0.5):
+    """Good-1 demand of u = a phi(c1) + (1 - a) phi(c2), phi CRRA(sigma), at good-1 wealth W and price p
+    of good 2, by bracketing the root of the first-order condition a c1^-sigma = (1 - a)/p (c2)^-sigma,
+    c2 = (W - c1)/p, on (0, W) (the marginal gain falls from +inf to -inf). Returns (c1, error bound)."""
+    from scipy.optimize import brentq
+
+    def foc(c1):
+        return a * c1 ** (-sigma) - (1.0 - a) / p * ((W - c1) / p) ** (-sigma)
+
+    c1 = brentq(foc, W * 1e-12, W * (1.0 - 1e-12), xtol=_BRENT_XTOL, rtol=_BRENT_RTOL)
+    return c1, float(_brent_bound(c1))
+
+
+class ClaimResidual(NamedTuple):
+    """A claim's residual (zero when the paper's result holds) and the tolerance of a check that it is
+    zero, derived from the root finder's stopping rule (see each function); ``detail`` holds the
+    intermediate quantities."""
+
+    residual: np.ndarray
+    tol: float
+    detail: dict
+
+
+def footnote_16_residual(z, e1, e2, k=0.0, R=1.0, sigma=2.0, a=0.5) -> ClaimResidual:
+    r"""Footnote 16 (``sigma``, like the other arguments, may vary by point): with the common CRRA utility :math:`u = \phi(c_1) + \phi(c_2)` the spot excess demand
+    for good 1 at fundamental :math:`z` is :math:`\tau_1 = z^{\sigma-1}/(1+z^{\sigma-1})\,\Delta(z)`,
+    :math:`\Delta = z(e_2 + Rk) - e_1` (eq. 11).
+
+    The excess demand is computed from the consumer's problem itself, without the closed form: demand by
+    root-finding on the first-order condition (:func:`_good1_demand`) at the price at which every
+    consumer of this utility demands the ratio :math:`c_1/c_2 = z` (eq. 10: :math:`p = z^\sigma`; for
+    the weighted utility :math:`a\phi(c_1) + (1-a)\phi(c_2)`, :math:`p = ((1-a)/a) z^\sigma`). Residual:
+    that excess demand minus the footnote's formula at each point. ``a = 1/2`` is the footnote's
+    utility; ``a != 1/2`` is identical and homothetic but not the footnote's, and the formula fails.
+
+    tol: the root finder's bound on |c1 - root| (2 (xtol + rtol c1)) plus 64 ulps of the wealth (the
+    formula's evaluation), at the worst point.
+    """
+    z, e1, e2, k, sigma = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (z, e1, e2, k, sigma)))
+    if not (0.0 < a < 1.0):
+        raise ValueError(f"a (weight on good 1) must be in (0, 1), got {a!r}")
+    if np.any(sigma <= 0.0):
+        raise ValueError("sigma must be > 0")
+    if np.any(z <= 0.0) or np.any(e1 < 0.0) or np.any(e2 < 0.0) or np.any(k < 0.0) or R <= 0.0:
+        raise ValueError("z and R must be > 0 and e1, e2, k >= 0")
+    p = (1.0 - a) / a * z**sigma
+    W = e1 + p * (e2 + R * k)
+    if np.any(W <= 0.0):
+        raise ValueError("every point needs a positive wealth e1 + p (e2 + R k)")
+    c1, bound = np.empty(z.shape), np.empty(z.shape)
+    for i in np.ndindex(z.shape):
+        c1[i], bound[i] = _good1_demand(W[i], p[i], sigma[i], a)
+    tau = c1 - e1
+    formula = excess_demand_good1(z, e1, e2, k, R, sigma)
+    tol = float(np.max(bound + 64.0 * np.spacing(W)))
+    return ClaimResidual(tau - formula, tol, {"tau": tau, "formula": formula, "p": p})
+
+
+def _clearing_price(alpha, e1, e2, sigma):
+    """Spot price of good 2 that clears good 1 among types with masses alpha, holdings (e1, e2) and CRRA
+    utilities phi_h(c1) + phi_h(c2) (sigma_h each), from individual demands c1 = W/(1 + p^(1 - 1/sigma)):
+    each type's excess demand for good 1 has the sign of p - (e1/e2)^sigma (its autarky price), so the
+    root lies between the smallest and largest autarky price; brentq in log p. Returns (p, relative
+    error bound)."""
+    from scipy.optimize import brentq
+
+    def excess(x):
+        p = np.exp(x)
+        W = e1 + p * e2
+        return float(alpha @ (W / (1.0 + p ** (1.0 - 1.0 / sigma)) - e1))
+
+    autarky = sigma * np.log(e1 / e2)
+    lo, hi = float(autarky.min()), float(autarky.max())
+    if hi - lo <= 0.0:
+        return float(np.exp(lo)), 0.0
+    lo, hi = lo - 1e-9, hi + 1e-9  # nearly equal autarky prices: rounding must not hide the sign change
+    if excess(lo) * excess(hi) > 0.0:
+        raise RuntimeError("spot market: no sign change of the excess demand between the autarky prices")
+    x = brentq(excess, lo, hi, xtol=_BRENT_XTOL, rtol=_BRENT_RTOL)
+    # rounding in the excess demand (64 ulps of the gross flows) moves its computed root by noise / slope
+    h = 1e-6
+    slope = abs(excess(x + h) - excess(x - h)) / (2.0 * h)
+    noise = 64.0 * float(np.finfo(float).eps) * float(alpha @ (2.0 * e1 + np.exp(x) * e2))
+    return float(np.exp(x)), float(_brent_bound(x)) + noise / slope
+
+
+def market_fundamental_gap(alpha, e1, e2, sigma=2.0) -> ClaimResidual:
+    r"""Eq. (10): with identical homothetic preferences the spot price depends on the aggregate pre-trade
+    ratio :math:`z = \sum_h\alpha^he^h_1/\sum_h\alpha^he^h_2` only, not on who holds what.
+
+    Clears the spot market from individual demands (:func:`_clearing_price`, no use of eq. 10) twice: at
+    the given holdings ``e1``, ``e2`` (H,) of masses ``alpha``, and with every type holding the
+    per-capita aggregate. Residual: the relative difference of the two prices, and of the first from
+    :math:`z^\sigma` when ``sigma`` is common. ``sigma`` may be a vector (one CRRA coefficient per type):
+    preferences are then not identical, the hypothesis fails and so, in general, does the claim.
+
+    tol: for each of the two prices, the root finder's bound on |log p - root| (2 (xtol + rtol |log p|))
+    plus the shift of the computed root by rounding (64 ulps of the gross flows divided by the slope of
+    the excess demand in log p); plus 64 (1 + sigma) ulps for z**sigma.
+    """
+    alpha = np.asarray(alpha, dtype=float)
+    e1, e2 = np.asarray(e1, dtype=float), np.asarray(e2, dtype=float)
+    sig = np.broadcast_to(np.asarray(sigma, dtype=float), alpha.shape).copy()
+    if alpha.ndim != 1 or e1.shape != alpha.shape or e2.shape != alpha.shape:
+        raise ValueError("alpha, e1 and e2 must be vectors of the same length (one entry per type)")
+    if np.any(alpha <= 0.0) or np.any(e1 <= 0.0) or np.any(e2 <= 0.0) or np.any(sig <= 0.0):
+        raise ValueError("alpha, e1, e2 and sigma must be > 0")
+    E1, E2 = alpha @ e1 / alpha.sum(), alpha @ e2 / alpha.sum()
+    z = E1 / E2
+    p, err = _clearing_price(alpha, e1, e2, sig)
+    p_agg, err_agg = _clearing_price(alpha, np.full_like(e1, E1), np.full_like(e2, E2), sig)
+    residual = [p / p_agg - 1.0]
+    if np.all(sig == sig[0]):
+        residual.append(p / z ** sig[0] - 1.0)
+    tol = err + err_agg + 64.0 * float(np.finfo(float).eps) * (1.0 + float(sig.max()))  # z**sigma: sigma ulps
+    return ClaimResidual(np.asarray(residual), float(tol), {"p": p, "p_aggregate": p_agg, "z": z})
 
 
 # --------------------------------------------------------------------------- kernels: one state
@@ -572,6 +713,26 @@ def collateral_equilibrium(economy: CollateralEconomy) -> CollateralEquilibrium:
 
 
 # --------------------------------------------------------------------------- Environment 2 (mirror)
+
+
+def table_1_ex(economy) -> np.ndarray:
+    """Table 1's "ex" columns (the competitive collateral equilibrium, Definition 1) for a one-state
+    economy: one row per type, (k, c10, c20, c11, c21, U). For Environment 1 the paper prints them to
+    four decimals."""
+    if economy.S != 1:
+        raise UnsupportedEconomy("table_1_ex: one state (Table 1 is Environment 1)")
+    ce = collateral_equilibrium(economy)
+    return np.column_stack([ce.k, ce.c0, ce.c1[:, 0, :], ce.U])
+
+
+def table_3_ex(economy) -> np.ndarray:
+    """Table 3's "ex" entries (the competitive collateral equilibrium of a two-state mirror economy such as
+    Environment 2): type 1's storage k and the collateralised claim |theta| it issues in its rich state
+    (type 2's holding in state 1). The paper prints 0.4603 and 0.3042."""
+    ce = collateral_equilibrium(economy)
+    if economy.S != 2:
+        raise UnsupportedEconomy("table_3_ex: two states (Table 3 is Environment 2)")
+    return np.array([ce.k[0], ce.theta[1, 0]])
 
 
 def _mirror_parts(k, econ):
@@ -1175,27 +1336,135 @@ def _u1_given3(W2, W3, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
     return _phi(om1 * E10, sigma) + _phi(om1 * C20, sigma) + beta * _v(W1, z, sigma)
 
 
+# The three-type searches find the feasible interval first. A golden section alone compares -1e300 with
+# -1e300 when both of its first points are infeasible and may walk away from the feasible interval (it
+# did: a type whose target needs most of the date-1 wealth, see the tests). The objective of each level
+# is concave on its feasible set, an interval (a convex slice of a convex set), so [a, b] is found by
+# bisection from an infeasible end towards a feasible point; when both ends are infeasible, from the
+# first and last feasible points of a 33-point scan (none: -1e300). numba compiles no recursion, so the
+# two levels (W3 given W2; W2) have their own copies of the same few lines.
+
+_FEAS_SCAN = 33
+
+
+@njit(cache=True)
+def _interval_W3(W2, lo, hi, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Feasible interval [a, b] of :func:`_u1_given3` in W3 within [lo, hi]; (nan, nan) when none."""
+    ok = np.empty(2)
+    ok[0] = _u1_given3(W2, lo, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299
+    ok[1] = _u1_given3(W2, hi, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299
+    if ok[0] and ok[1]:
+        return lo, hi
+    step = (hi - lo) / (_FEAS_SCAN - 1)
+    ends = np.array([np.nan, np.nan, np.nan, np.nan])  # (bad, good) for a and for b
+    if ok[0]:
+        ends[0], ends[1] = lo, lo
+    if ok[1]:
+        ends[2], ends[3] = hi, hi
+    if not ok[0] and not ok[1]:
+        first, last = -1, -1
+        for i in range(1, _FEAS_SCAN - 1):
+            if _u1_given3(W2, lo + step * i, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299:
+                if first < 0:
+                    first = i
+                last = i
+        if first < 0:
+            return np.nan, np.nan
+        ends[:] = lo + step * (first - 1), lo + step * first, lo + step * (last + 1), lo + step * last
+    elif not ok[0]:
+        ends[0], ends[1] = lo, hi
+    else:
+        ends[2], ends[3] = hi, lo
+    for j in (0, 2):
+        bad, good = ends[j], ends[j + 1]
+        for _ in range(200):
+            if bad == good or abs(good - bad) <= 1e-15 * max(1.0, abs(good)):
+                break
+            m = 0.5 * (bad + good)
+            if _u1_given3(W2, m, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299:
+                good = m
+            else:
+                bad = m
+        ends[j + 1] = good
+    return ends[1], ends[3]
+
+
 @njit(cache=True)
 def _golden_W3(W2, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
-    """max over W3 in [F3, (T1 - a1 F1 - a2 W2)/a3] of :func:`_u1_given3` (concave in W3), corners checked."""
+    """max over W3 in [F3, (T1 - a1 F1 - a2 W2)/a3] of :func:`_u1_given3` (concave in W3 where feasible),
+    corners checked, on the feasible interval (:func:`_interval_W3`)."""
     z = (alpha @ e1) / (alpha @ e2 + R * K)
     p = z**sigma
     T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
-    st, W3 = _golden_start(e1[2] + p * e2[2], (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[1] * W2) / alpha[2])
+    lo, hi = e1[2] + p * e2[2], (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[1] * W2) / alpha[2]
+    if hi < lo:
+        return -1e300
+    a, b = _interval_W3(W2, lo, hi, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    if a != a:
+        return -1e300
+    st, W3 = _golden_start(a, b)
     while W3 == W3:
         W3 = _golden_next(st, _u1_given3(W2, W3, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
     return st[9]
 
 
 @njit(cache=True)
+def _interval_W2(lo, hi, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
+    """Feasible interval [a, b] of :func:`_golden_W3` in W2 within [lo, hi]; (nan, nan) when none."""
+    ok = np.empty(2)
+    ok[0] = _golden_W3(lo, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299
+    ok[1] = _golden_W3(hi, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299
+    if ok[0] and ok[1]:
+        return lo, hi
+    step = (hi - lo) / (_FEAS_SCAN - 1)
+    ends = np.array([np.nan, np.nan, np.nan, np.nan])
+    if ok[0]:
+        ends[0], ends[1] = lo, lo
+    if ok[1]:
+        ends[2], ends[3] = hi, hi
+    if not ok[0] and not ok[1]:
+        first, last = -1, -1
+        for i in range(1, _FEAS_SCAN - 1):
+            if _golden_W3(lo + step * i, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299:
+                if first < 0:
+                    first = i
+                last = i
+        if first < 0:
+            return np.nan, np.nan
+        ends[:] = lo + step * (first - 1), lo + step * first, lo + step * (last + 1), lo + step * last
+    elif not ok[0]:
+        ends[0], ends[1] = lo, hi
+    else:
+        ends[2], ends[3] = hi, lo
+    for j in (0, 2):
+        bad, good = ends[j], ends[j + 1]
+        for _ in range(200):
+            if bad == good or abs(good - bad) <= 1e-15 * max(1.0, abs(good)):
+                break
+            m = 0.5 * (bad + good)
+            if _golden_W3(m, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma) > -1e299:
+                good = m
+            else:
+                bad = m
+        ends[j + 1] = good
+    return ends[1], ends[3]
+
+
+@njit(cache=True)
 def _golden_W2(K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma):
     """max over W2 of :func:`_golden_W3` (a maximum of a jointly concave function over a convex slice is
-    concave in W2), corners checked."""
+    concave in W2), corners checked, on the feasible interval (:func:`_interval_W2`)."""
     z = (alpha @ e1) / (alpha @ e2 + R * K)
     p = z**sigma
     T1 = alpha @ e1 + p * (alpha @ e2 + R * K)
-    st, W2 = _golden_start(e1[1] + p * e2[1],
-                           (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[2] * (e1[2] + p * e2[2])) / alpha[1])
+    lo = e1[1] + p * e2[1]
+    hi = (T1 - alpha[0] * (e1[0] + p * e2[0]) - alpha[2] * (e1[2] + p * e2[2])) / alpha[1]
+    if hi < lo:
+        return -1e300
+    a, b = _interval_W2(lo, hi, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma)
+    if a != a:
+        return -1e300
+    st, W2 = _golden_start(a, b)
     while W2 == W2:
         W2 = _golden_next(st, _golden_W3(W2, K, U2bar, U3bar, alpha, e10, e20, e1, e2, R, beta, sigma))
     return st[9]
@@ -1308,6 +1577,182 @@ def proposition_1_frontier_gap(economy, n_scan=41) -> FrontierGap:
     check of ``gap = 0`` must fail. One state, two or three types."""
     _check_planner(economy)
     return _frontier_gap(economy, collateral_equilibrium(economy), n_scan)
+
+
+class Proposition2Gap(NamedTuple):
+    """Proposition 2's two inequalities for a competitive collateral equilibrium (:func:`proposition_2_gap`).
+
+    K_ce, K_op: aggregate storage of the equilibrium and of the constrained optimum at the equilibrium's
+    utilities of the other types; p0_ce, p0_op: the date-0 price of good 2 (marginal rate of
+    substitution at the aggregate date-0 ratio, eq. 10 at t = 0); tol: 10 times the numerical error of
+    the differences (the planner's storage re-solved on a four times finer scan, plus the equilibrium's
+    storage-market residual, propagated to p0 by dp0/dK); sign_condition: every constrained type buys
+    good 2 at t = 1 (the condition under which the paper's sign argument holds); binding: some collateral
+    constraint binds (otherwise the equilibrium is first best and the proposition says nothing).
+    """
+
+    K_ce: float
+    K_op: float
+    p0_ce: float
+    p0_op: float
+    tol: float
+    sign_condition: bool
+    binding: bool
+
+
+def proposition_2_gap(economy, n_scan=41) -> Proposition2Gap:
+    r"""Proposition 2 (§2.1.4): if the competitive collateral equilibrium is not first best (and, the
+    chapter's qualification, the constrained types buy good 2 at t = 1), then :math:`K^{op} < K^{ce}` and
+    :math:`p_0^{op} < p_0^{ce}`, where "op" is the constrained optimum of Program 1 (eqs. 15-16) at the
+    equilibrium's utilities of types 2..H (:func:`planner_max_u1`, which knows nothing of the
+    equilibrium's first-order conditions). Both prices are :math:`(\bar e_{10}/(\bar e_{20} - K))^\sigma`:
+    with identical homothetic utility every type consumes the aggregate date-0 ratio. One state, two or
+    three types.
+    """
+    _check_planner(economy)
+    ce = collateral_equilibrium(economy)
+    others = ce.U[1:] if economy.H > 2 else ce.U[1]
+    _, K_a = planner_max_u1(economy, others, n_scan)
+    _, K_b = planner_max_u1(economy, others, 4 * int(n_scan) - 3)
+    E10, E20, s = float(economy.alpha @ economy.e0[:, 0]), float(economy.alpha @ economy.e0[:, 1]), economy.sigma
+
+    def p0(K):
+        return (E10 / (E20 - K)) ** s
+
+    err_K = abs(K_a - K_b) + float(ce.residual)
+    dp0 = s * p0(max(K_a, ce.K)) / (E20 - max(K_a, ce.K))
+    tol = 10.0 * max(err_K, err_K * dp0) + 64.0 * float(np.spacing(max(1.0, p0(max(K_a, ce.K)))))
+    b = ce.binding[:, 0]
+    buys2 = bool(np.all(ce.c1[b, 0, 1] > economy.e[b, 0, 1])) if b.any() else False
+    return Proposition2Gap(float(ce.K), float(K_a), float(p0(ce.K)), float(p0(K_a)), float(tol), buys2, bool(b.any()))
+
+
+class PriceSmoothing(NamedTuple):
+    """Date-0 price p0 and unwind price p(z) of good 2 in the competitive collateral equilibrium ("ex")
+    and in the equilibrium with segregated exchanges ("op"), with the tolerance of a check of
+    p0_op < p0_ex and p_ex < p_op (:func:`env1_price_smoothing`)."""
+
+    p0_ex: float
+    p0_op: float
+    p_ex: float
+    p_op: float
+    tol: float
+
+
+def env1_price_smoothing(economy) -> PriceSmoothing:
+    r"""Environment 1's price claim (§2.1.6): rights to trade lower the date-0 price of good 2 and raise its
+    unwind price, :math:`p_0^{op} < p_0^{ex}` and :math:`p(z^{ex}) < p(z^{op})`. Both equilibria come from
+    their solvers (Definitions 1 and 3), neither of which imposes the comparison. One state and one
+    active exchange. tol: ten times the two solvers' residuals (in goods) times the larger price
+    sensitivity to storage, plus 64 ulps.
+    """
+    if economy.S != 1:
+        raise UnsupportedEconomy("env1_price_smoothing: one state")
+    ce, se = collateral_equilibrium(economy), segregated_equilibrium(economy)
+    if se.z.shape[0] != 1:
+        raise UnsupportedEconomy("env1_price_smoothing: the equilibrium with rights uses several exchanges")
+    s = economy.sigma
+    p_op = float(se.z[0, 0] ** s)
+    E20 = float(economy.alpha @ economy.e0[:, 1])
+    E2 = float(economy.alpha @ economy.e[:, 0, 1] + economy.R[0] * min(ce.K, se.K))
+    slope = s * max(ce.p0 / (E20 - max(ce.K, se.K)), se.p0 / (E20 - max(ce.K, se.K)), ce.p[0] * economy.R[0] / E2)
+    tol = 10.0 * (float(ce.residual) + float(se.residual)) * slope + 64.0 * float(np.spacing(max(ce.p0, se.p0)))
+    return PriceSmoothing(float(ce.p0), float(se.p0), float(ce.p[0]), p_op, float(tol))
+
+
+class Program1(NamedTuple):
+    """Program 1 in the paper's own variables (:func:`program1_max_u1`): U1 the largest utility of type 1
+    found; K aggregate storage there; x the variables; residual the largest violation of its constraints
+    at x by our own evaluation; accepted how many of the starts ended feasible (residual <= 1e-10)."""
+
+    U1: float
+    K: float
+    x: np.ndarray
+    residual: float
+    accepted: int
+
+
+def program1_max_u1(economy, U2bar, n_starts=20, seed=0) -> Program1:
+    r"""Program 1 (eqs. 15-16) for two types and any number of states, in the paper's own variables, by
+    SciPy's SLSQP from ``n_starts`` random starting points: type 1's date-0 consumption, both types'
+    storage, type 1's good-1 securities :math:`\theta^1_s` and spot purchases of good 2 :math:`\tau^1_s`
+    per state (type 2 holds the opposite, scaled by the masses); type 2's date-0 consumption from the
+    resource constraints; spot prices :math:`p_s = z_s^\sigma` with :math:`z_s` from eq. (10); collateral
+    constraints :math:`\theta^h_s + p_sR_sk^h \ge 0` (eq. 13). It knows nothing of the equilibrium solvers
+    or of the one-state reduction. A start counts only if its end point satisfies every constraint to
+    1e-10 by our own evaluation (SLSQP's success flag is not used)."""
+    from scipy.optimize import minimize
+
+    if economy.H != 2:
+        raise UnsupportedEconomy("program1_max_u1: two types")
+    a, e0, e, R, pi, beta, sg = economy.alpha, economy.e0, economy.e, economy.R, economy.pi, economy.beta, economy.sigma
+    S = economy.S
+    E0, E1 = a @ e0, np.einsum("h,hsl->sl", a, e)
+    r21 = a[0] / a[1]
+
+    def alloc(x):
+        c10, c20, k1, k2 = x[:4]
+        th1, t1 = x[4:4 + S], x[4 + S:4 + 2 * S]
+        k = np.array([k1, k2])
+        K = a @ k
+        p = (E1[:, 0] / (E1[:, 1] + R * K)) ** sg
+        c0 = np.array([[c10, c20], [(E0[0] - a[0] * c10) / a[1], (E0[1] - K - a[0] * c20) / a[1]]])
+        th = np.array([th1, -r21 * th1])
+        t = np.array([t1, -r21 * t1])
+        c1 = np.stack([e[:, :, 0] + th - p[None, :] * t, e[:, :, 1] + R[None, :] * k[:, None] + t], axis=2)
+        coll = th + p[None, :] * R[None, :] * k[:, None]
+        return c0, c1, coll, K
+
+    def utils(x):
+        c0, c1, _, _ = alloc(x)
+        if np.any(c0 <= 0.0) or np.any(c1 <= 0.0):
+            return np.full(2, -1e6)
+        return _phi(c0, sg).sum(axis=1) + beta * (_phi(c1, sg).sum(axis=2) @ pi)
+
+    def violation(x):
+        c0, c1, coll, _ = alloc(x)
+        return max(0.0, U2bar - utils(x)[1], -coll.min(), -c0.min(), -c1.min(), -min(x[2], x[3]))
+
+    cons = [{"type": "ineq", "fun": lambda x: utils(x)[1] - U2bar},
+            {"type": "ineq", "fun": lambda x: alloc(x)[2].ravel()},
+            {"type": "ineq", "fun": lambda x: np.concatenate([alloc(x)[0].ravel(), alloc(x)[1].ravel()]) - 1e-9}]
+    bounds = [(1e-9, None), (1e-9, None), (0.0, None), (0.0, None)] + [(None, None)] * (2 * S)
+    rng = np.random.default_rng(seed)
+    best, accepted = None, 0
+    for _ in range(int(n_starts)):
+        x0 = np.concatenate([rng.uniform(0.3, 0.9, 2) * E0, rng.uniform(0.0, 0.5, 2) * E0[1],
+                             rng.uniform(-0.5, 0.5, S), rng.uniform(-0.5, 0.5, S)])
+        res = minimize(lambda x: -utils(x)[0], x0, method="SLSQP", constraints=cons, bounds=bounds,
+                       options={"ftol": 1e-15, "maxiter": 2000})
+        v = violation(res.x)
+        if np.all(np.isfinite(res.x)) and v <= 1e-10:
+            accepted += 1
+            U1 = float(utils(res.x)[0])
+            if best is None or U1 > best[0]:
+                best = (U1, float(alloc(res.x)[3]), res.x, v)
+    if best is None:
+        raise RuntimeError(f"program1_max_u1: no start of {n_starts} ended feasible")
+    return Program1(best[0], best[1], best[2], float(best[3]), accepted)
+
+
+def theorem_1_program1_gap(economy, rights=True, n_starts=6) -> FrontierGap:
+    """Theorem 1 against Program 1 in the paper's variables (:func:`program1_max_u1`), for two-type
+    economies with any number of states (Environment 2): max{U^1 : U^2 >= U^2_eq} - U^1_eq, with the
+    equilibrium with segregated exchanges (``rights=False``: the competitive collateral equilibrium, the
+    case on which the check must fail). tol: 10 times the sum of error_search (the planner re-solved from
+    another ``n_starts`` random starting points), the planner's accepted constraint violation (an
+    admissible shortfall of U^2, worth as much U^1 along a frontier of slope -1 -- the symmetric
+    Environment 2; ``error_rounding`` holds it) and the equilibrium's residual valued at date 0
+    (``error_equilibrium``, as in :class:`FrontierGap`)."""
+    eq = segregated_equilibrium(economy) if rights else collateral_equilibrium(economy)
+    a = program1_max_u1(economy, eq.U[1], n_starts, seed=0)
+    b = program1_max_u1(economy, eq.U[1], n_starts, seed=1)
+    err_search = abs(a.U1 - b.U1)
+    err_con = max(a.residual, b.residual) + 64.0 * float(np.spacing(max(abs(a.U1), 1.0)))
+    err_eq = float(eq.residual) * float(np.max(eq.mu0)) * (1.0 + float(eq.p0)) / float(np.min(economy.alpha))
+    U1 = max(a.U1, b.U1)
+    return FrontierGap(float(U1 - eq.U[0]), 10.0 * (err_search + err_con + err_eq), float(err_search), float(err_con),
+                       err_eq, np.asarray(eq.U, dtype=float), float(U1))
 
 
 class ExchangePlanner(NamedTuple):

@@ -89,8 +89,7 @@ def draw_regimes(sigma=2.0, g=0.1, v=0.2, e=0.3, a=0.0, kappa=1.0, sm_states="al
     econ = sm.mirror_economy(g=g, v=v, e=e, a=a)  # the live ranges keep 1 - |g| - v >= 0.2 > 0
     regs = regimes(econ, sigma, sm_states)
     rows = _regime_table(econ, regs, sigma)
-    eq = sm.secondary_market_equilibrium(econ, sigma, kappa=kappa)
-    vol = (eq.volume.sum(axis=1) * sm_mask(econ, sm_states)) @ econ.pi
+    _, vol = sm.partial_market_volume(econ, sigma, sm_mask(econ, sm_states), kappa=kappa)  # partial-market portfolios
     head = ("<tr><th>regime</th>" + "".join(f"<th>{r}: {x}</th>" for r in ("H", "F")
             for x in ("c₀", "E c₁", "sd c₁", "CE vs FB")) + "</tr>")
     html = (f"<table>{head}{''.join(rows)}</table><p>Type-A agents shown. Expected secondary-market volume "

@@ -7,7 +7,8 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   iteration for both punishments, and our two-state stochastic extension;
 - :mod:`.deterministic` -- deterministic economies with time-varying prices and limits as Markov
   chains on dates, used for Figures 1-3 and the Theorem 2 check on transition paths;
-- :mod:`.claims` -- the quantities the claim checks test, one function per result (Lemma 1, Theorem 1),
+- :mod:`.claims` -- the quantities the claim checks test, one function per result (Lemma 1, Theorem 1,
+  Propositions 3 and 4),
   each with its error estimate.
 
 Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
@@ -25,9 +26,13 @@ from commitment.self_enforcing_debt.example import (  # noqa: F401
 _LAZY = {
     "markov": ("HouseholdSolution", "LimitIteration", "TwoStateEquilibrium", "autarky_values",
                "consumption_at", "debt_limit_iteration", "er_residual_markov", "natural_limits",
-               "perron", "example_chain", "solve_household", "time_iteration_numpy", "two_state_markov", "value_at"),
-    "deterministic": ("PVArgument", "TimeChain", "pv_argument", "simulate", "time_chain"),
-    "claims": ("SOLVER_ERROR", "Lemma1Error", "Theorem1Gap", "lemma_1_error", "theorem_1_gap"),
+               "perron", "risk_free_yields", "example_chain", "solve_household", "time_iteration_numpy",
+               "two_state_markov", "value_at"),
+    "deterministic": ("FirstBinding", "PVArgument", "TimeChain", "first_binding", "pv_argument", "simulate",
+                      "time_chain"),
+    "claims": ("SOLVER_ERROR", "Lemma1Error", "Theorem1Gap", "lemma_1_error", "theorem_1_gap",
+               "Figure1Gap", "figure_1_gap", "figure_2_gap", "Proposition3Gap", "proposition_3_gap", "Proposition4RollOver",
+               "proposition_4_roll_over"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
 

@@ -1,7 +1,9 @@
-r"""The quantities that the chapter's claim checks test, one function per result (HL Lemma 1, Theorem 1).
+r"""The quantities that the chapter's claim checks test, one function per result (HL Lemma 1, Theorem 1,
+the Figure 1 argument, Propositions 3 and 4).
 
 Each function computes, with the household solver of :mod:`.markov`, a quantity that the paper's
-result says is zero, from objects that were not constructed to make it zero, together with an
+result says is zero (negative, for the Figure 1 argument), from objects that were not constructed to
+make it so, together with an
 estimate of its numerical error from which the checks derive their tolerance. The same function is
 called by the book page (on an economy where the result's hypotheses hold) and by the falsifier
 tests (on economies where they fail, so that the result is false).
@@ -9,7 +11,16 @@ tests (on economies where they fail, so that the result is false).
 - :func:`lemma_1_error` -- the solver's plan of a repaying agent at his limit minus the closed form
   (7)-(9) of Lemma 1;
 - :func:`theorem_1_gap` -- $V(\phi(s),s;\Phi)-D(0,s)$ at stationary Markov limits, both values solved
-  by time iteration on separate grids (Theorem 1: zero iff the limits allow exact roll-over).
+  by time iteration on separate grids (Theorem 1: zero iff the limits allow exact roll-over);
+- :func:`figure_1_gap` -- $V_0(\phi_0)-D_0(0)$ in a deterministic economy whose limits vanish in present
+  value (the paper's Figure 1 argument: default is strictly better, so the gap is negative);
+- :func:`figure_2_gap` -- the same $V_0(\phi_0)-D_0(0)$ when the limits expand weakly in present value
+  and strictly at some date (the Figure 2 argument: repaying is strictly better, the gap is positive);
+- :func:`proposition_3_gap` -- $\max_a|V(a,s;\Phi)-D(a-\phi(s),s)|$ over a range of assets above the
+  limit, both values solved on separate grids (Proposition 3: zero under exact roll-over);
+- :func:`proposition_4_roll_over` -- the roll-over residual $\phi-Q\phi$ of the limits that the
+  not-too-tight iteration finds at fixed prices, starting from limits that do not roll over
+  (Proposition 4: self-enforcing limits satisfy exact roll-over, so the residual is zero).
 """
 
 from __future__ import annotations
@@ -18,10 +29,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from commitment.self_enforcing_debt.deterministic import time_chain
 from commitment.self_enforcing_debt.example import create_example, repaying_plan
-from commitment.self_enforcing_debt.markov import er_residual_markov, solve_household, value_at
+from commitment.self_enforcing_debt.markov import (debt_limit_iteration, er_residual_markov, solve_household,
+                                                   value_at)
 
-__all__ = ["SOLVER_ERROR", "Lemma1Error", "lemma_1_error", "Theorem1Gap", "theorem_1_gap"]
+__all__ = ["SOLVER_ERROR", "Lemma1Error", "lemma_1_error", "Theorem1Gap", "theorem_1_gap", "Figure1Gap",
+           "figure_1_gap", "figure_2_gap", "Proposition3Gap",
+           "proposition_3_gap", "Proposition4RollOver", "proposition_4_roll_over"]
 
 #: Error bound of a converged solution of :func:`~.markov.solve_household` that is not due to the
 #: grid: time iteration stops at a sup change of 1e-10 in the consumption policy (value iteration at
@@ -147,3 +162,176 @@ def theorem_1_gap(P, Q, y, phi, beta, sigma=1.0, *, n=500, a_max=None) -> Theore
              + np.max(np.abs(D - values(np.zeros(S), np.zeros(S), 2.0 * a_max)(n))))
     err = err_V + err_D + float(trunc) + SOLVER_ERROR
     return Theorem1Gap(V - D, float(err), er_residual_markov(Q, phi), V, D, n, a_max, float(max(overflow)))
+
+
+class Figure1Gap(NamedTuple):
+    """$V_0(\\phi_0)-D_0(0)$ in a deterministic economy, with an error estimate and the PV limits."""
+
+    gap: float  # V_0(phi_0) - D_0(0): negative means default is strictly better at date 0
+    error: float  # grid changes (n/2, n - 1, n + 1 points) + SOLVER_ERROR
+    pv_limits: np.ndarray  # p_t phi_t for t = 0..horizon (p_0 = 1)
+    t_star_is_0: bool  # p_t phi_t > p_0 phi_0 for every t > 0 (date 0 is the paper's t*)
+    vanishing: bool  # p_t phi_t -> 0 (the prices over one cycle of the repeating tail multiply to < 1)
+
+
+def figure_1_gap(q, y, phi, beta, sigma=1.0, cycle=2, *, n=400, horizon=200) -> Figure1Gap:
+    r"""The paper's Figure 1 argument (Bulow--Rogoff, §4.1): if $p_t\phi_t\to0$ and $\phi_{t^*}<0$ with
+    $p_{t^*}\phi_{t^*}<p_t\phi_t$ for all $t>t^*$, default is strictly optimal at $t^*$.
+
+    Deterministic prices $q_t$, endowments $y_t$ and limits $\phi_t$ for dates 0..S-1, the last
+    ``cycle`` dates repeating (:func:`~.deterministic.time_chain`). Solves the repaying agent's problem
+    with the limits and the defaulter's with zero limits, separately
+    (:func:`~.markov.solve_household`), and returns $V_0(\phi_0)-D_0(0)$ at date 0, which the argument
+    says is negative when date 0 is $t^*$ (``t_star_is_0``) and the limits vanish in present value
+    (``vanishing``). Nothing in either solution imposes the inequality; with limits that do not vanish
+    in present value (e.g. $q=1$ and limits that expand, the paper's Figure 2) the gap is positive.
+
+    ``error`` estimates the numerical error of the gap without using it: the change of $V-D$ when
+    both grids have $n/2$, $n-1$ or $n+1$ points (:func:`_grid_change`), plus :data:`SOLVER_ERROR`.
+    """
+    q, y, phi = (np.asarray(v, dtype=float).reshape(-1) for v in (q, y, phi))
+    chain = time_chain(q, y, phi, cycle)
+    zero = time_chain(q, y, np.zeros_like(phi), cycle)
+    if np.any(phi > 0):
+        raise ValueError("phi (debt limits) must be <= 0")
+
+    def f(k):
+        rep = solve_household(chain.P, chain.Q, chain.y, chain.phi, beta, sigma, n=k)
+        dft = solve_household(zero.P, zero.Q, zero.y, zero.phi, beta, sigma, n=k)
+        return np.array([value_at(rep, 0, phi[0]) - value_at(dft, 0, 0.0)])
+
+    gap, change = _grid_change(f, int(n))
+    S, cycle = q.size, int(cycle)
+    dates = [t if t < S else S - cycle + (t - S) % cycle for t in range(int(horizon) + 1)]
+    p = np.concatenate([[1.0], np.cumprod(q[dates[:-1]])])
+    pv = p * phi[dates]
+    vanishing = bool(np.prod(q[S - cycle:]) < 1.0)
+    return Figure1Gap(float(gap[0]), change + SOLVER_ERROR, pv, bool(np.all(pv[1:] > pv[0])), vanishing)
+
+
+def figure_2_gap(q, y, phi, beta, sigma=1.0, cycle=2, *, n=400, horizon=200) -> Figure1Gap:
+    r"""The paper's Figure 2 argument (§4.1): if $p_t\phi_t\ge p_{t+1}\phi_{t+1}$ for all $t\ge0$ (limits
+    expand weakly in present value), with strict inequality at some $t'$, repaying is strictly better
+    at date 0: $V_0(\phi_0)-D_0(0)>0$.
+
+    The same computation as :func:`figure_1_gap` (repaying and defaulting solved separately, the
+    gap at date 0, its error from grid changes); the hypothesis holds when ``pv_limits`` is
+    non-increasing with a strict step. Limits that vanish in present value (Figure 1) violate it, and
+    there the gap is negative.
+    """
+    return figure_1_gap(q, y, phi, beta, sigma, cycle, n=n, horizon=horizon)
+
+
+class Proposition3Gap(NamedTuple):
+    """$V(a,s;\\Phi)-D(a-\\phi(s),s)$ on a range of assets in each state, with an error estimate."""
+
+    gap: np.ndarray  # (S, m): V(a, s; Phi) - D(a - phi(s), s) at a = a_grid[s]
+    error: float  # grid changes (n/2, n - 1, n + 1 points) + SOLVER_ERROR
+    a_grid: np.ndarray  # (S, m) the assets at which the gap is evaluated, from phi(s) to a_top
+    er_residual: np.ndarray  # phi - Q phi
+    n: int
+
+
+def proposition_3_gap(P, Q, y, phi, beta, sigma=1.0, *, a_top=3.0, m=40, n=500) -> Proposition3Gap:
+    r"""Proposition 3 (equation (17)): $V(a,\Phi(s);s)=D(a-\phi(s);s)$ for every $a\ge\phi(s)$ when the
+    limits satisfy exact roll-over.
+
+    Solves problem P1 with the limits ``phi`` (value $V$) and with zero limits (value $D$ after default)
+    with :func:`~.markov.solve_household`, on separate grids, and evaluates the difference at ``m``
+    assets from $\phi(s)$ to ``a_top`` in each state. Nothing in either solution imposes roll-over;
+    off roll-over the difference is non-zero (already at $a=\phi(s)$, by Theorem 1).
+
+    ``error`` estimates the numerical error of ``gap`` without using it: the change of the gap when
+    both grids have $n/2$, $n-1$ or $n+1$ points (:func:`_grid_change`; far above the limit the grids
+    are sparse and interpolation dominates), plus :data:`SOLVER_ERROR`.
+    """
+    P = np.atleast_2d(np.asarray(P, dtype=float))
+    Q = np.atleast_2d(np.asarray(Q, dtype=float))
+    y = np.asarray(y, dtype=float).reshape(-1)
+    phi = np.asarray(phi, dtype=float).reshape(-1)
+    S = len(y)
+    m, n = int(m), int(n)
+    if m < 2:
+        raise ValueError(f"m (evaluation points) must be >= 2, got {m}")
+    if not float(a_top) > float(np.max(phi)):
+        raise ValueError(f"a_top must be above every limit, got {a_top}")
+    a = np.array([np.linspace(phi[s], float(a_top), m) for s in range(S)])
+    a_max = 2.0 * float(a_top) + 10.0 * float(np.max(y)) + 2.0 * float(np.max(np.abs(phi)))
+
+    def f(k):
+        rep = solve_household(P, Q, y, phi, beta, sigma, n=k, a_max=a_max)
+        dft = solve_household(P, Q, y, np.zeros(S), beta, sigma, n=k, a_max=a_max)
+        return np.array([value_at(rep, s, a[s]) - value_at(dft, s, a[s] - phi[s]) for s in range(S)])
+
+    gap, change = _grid_change(f, n)
+    return Proposition3Gap(gap, change + SOLVER_ERROR, a, er_residual_markov(Q, phi), n)
+
+
+class Proposition4RollOver(NamedTuple):
+    """Roll-over residual of the limits found by the not-too-tight iteration, with its error estimate."""
+
+    residual: np.ndarray  # phi - Q phi at the limits the iteration returns (Proposition 4: zero)
+    error: float  # estimated error of residual: grid change + residual's last change + drift + SOLVER_ERROR
+    phi: np.ndarray  # the limits the iteration returns
+    phi0: np.ndarray  # the starting limits
+    se_gap: np.ndarray  # V(phi(s), s; Phi) - D(0, s) at the returned limits (zero iff self-enforcing)
+    change: float  # sup |T(phi) - phi| at the last step (the iteration's own residual)
+    residual_change: float  # max |(I - Q)(phi_k - phi_{k-1})| at the last step (converged when small)
+    punishment: str  # "exclusion" (Hellwig-Lorenzoni, Definition 1) or "autarky" (Alvarez-Jermann)
+    steps: int  # applications of T
+    n: int
+
+
+def proposition_4_roll_over(P, Q, y, beta, sigma=1.0, phi0=None, punishment="exclusion", *, steps=15,
+                            n=300) -> Proposition4RollOver:
+    r"""Proposition 4 (App. B): self-enforcing limits satisfy exact roll-over (16), $\phi=Q\phi$.
+
+    At fixed stationary Markov prices ``Q`` (growth-adjusted), the not-too-tight operator
+    $T(\Phi)(s)=\inf\{a:V(a,s;\Phi)\ge\text{target}(s)\}$ (:func:`~.markov.debt_limit_iteration`) is
+    applied ``steps`` times from ``phi0``. With ``punishment="exclusion"`` the target is $D(0,s)$, so a
+    fixed point is self-enforcing in the sense of Definition 1; nothing in the operator refers to
+    roll-over. The function returns the roll-over residual $\phi-Q\phi$ of the limits it reaches,
+    which Proposition 4 says is zero, and ``se_gap``, $V(\phi(s),s)-D(0,s)$ at those limits (the
+    hypothesis). With ``punishment="autarky"`` (Alvarez--Jermann) the fixed point satisfies
+    $V(\phi)=V^{aut}<D(0)$: the hypothesis fails, and at prices with Perron root below one the limits
+    are non-zero and do not roll over.
+
+    ``error`` estimates the numerical error of ``residual`` without using it, as the sum of: the
+    change of the residual when the iteration runs on grids of ``n - n // 4`` points; the change of the
+    residual in the last step, $\delta_k=\max|(I-Q)(\phi_k-\phi_{k-1})|$, divided by $1-L$ with
+    $L=\min(\delta_k/\delta_{k-1},0.99)$ the measured contraction ratio (the geometric tail of the
+    remaining steps); $(1+\max_s\sum_{s'}Q(s,s'))\max|T(\phi)-\phi|$ (the limits are a fixed point of
+    the numerical operator only up to its last change, and a change $\varepsilon$ in $\phi$ moves
+    $\phi-Q\phi$ by at most that factor times $\varepsilon$); and :data:`SOLVER_ERROR`.
+
+    A fixed number of steps rather than a stopping rule on the limits: at $\rho(Q)=1$ the numerical
+    operator drifts slowly along the Perron direction, where every multiple is a fixed point and
+    $(I-Q)v=0$, so the sup change of the limits stalls at the grid error (up to $10^{-4}$ for deep
+    debt) while the residual has converged; ``residual_change`` ($\delta_k$) says whether it has.
+    Two runs of the iteration, plus two solutions for ``se_gap``.
+    """
+    steps = int(steps)
+    if steps < 2:
+        raise ValueError(f"steps must be >= 2, got {steps}")
+    n = int(n)
+    if n < 100:
+        raise ValueError(f"n (grid points) must be >= 100, got {n}")
+    Q = np.atleast_2d(np.asarray(Q, dtype=float))
+    y = np.asarray(y, dtype=float).reshape(-1)
+
+    def run(m):
+        return debt_limit_iteration(P, Q, y, beta, sigma, punishment, phi0, max_steps=steps, n=m)
+
+    it, coarse = run(n), run(n - n // 4)
+    r = er_residual_markov(Q, it.phi)
+    grid = float(np.max(np.abs(r - er_residual_markov(Q, coarse.phi))))
+    step = [float(np.max(np.abs(er_residual_markov(Q, it.history[k] - it.history[k - 1])))) for k in (-1, -2)]
+    L = min(step[0] / step[1], 0.99) if step[1] > 0 else 0.99
+    drift = (1.0 + float(np.max(Q.sum(1)))) * float(it.residual)
+    err = grid + step[0] / (1.0 - L) + drift + SOLVER_ERROR
+    S = len(y)
+    rep = solve_household(P, Q, y, it.phi, beta, sigma, n=n)
+    dft = solve_household(P, Q, y, np.zeros(S), beta, sigma, n=n)
+    gap = np.array([value_at(rep, s, it.phi[s]) - value_at(dft, s, 0.0) for s in range(S)])
+    return Proposition4RollOver(r, float(err), it.phi, it.history[0], gap, float(it.residual), step[0],
+                                punishment, steps, n)

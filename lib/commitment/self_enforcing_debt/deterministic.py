@@ -7,7 +7,8 @@ moves to $t+1$ for sure, and the last ``cycle`` states repeat. :func:`time_chain
 so that :func:`commitment.self_enforcing_debt.markov.solve_household` solves the deterministic problem
 P1 exactly (no truncation of the horizon); :func:`simulate` follows the optimal plan from an initial
 position. :func:`pv_argument` builds the asset profiles of the paper's Figures 1-3 in present-value
-units $P_t=p_ta_t$, with $p_0=1$, $p_{t+1}=q_tp_t$.
+units $P_t=p_ta_t$, with $p_0=1$, $p_{t+1}=q_tp_t$. :func:`first_binding` follows, date by date, the
+plan that starts at the limit and records where it binds again (Proposition 4, Lemma 8).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy as np
 from commitment.self_enforcing_debt.example import crra, er_residual_det  # noqa: F401 (re-export)
 from commitment.self_enforcing_debt.markov import HouseholdSolution, solve_household, value_at
 
-__all__ = ["TimeChain", "time_chain", "Path", "simulate", "PVArgument", "pv_argument", "er_residual_det"]
+__all__ = ["TimeChain", "time_chain", "Path", "simulate", "PVArgument", "pv_argument", "er_residual_det",
+           "FirstBinding", "first_binding"]
 
 
 class TimeChain(NamedTuple):
@@ -155,3 +157,53 @@ def pv_argument(q, y, phi, beta, kind, sigma=1.0, t_star=0, t_prime=None, T=40, 
     else:
         raise ValueError(f"kind must be 'BR', 'expanding' or 'ER', got {kind!r}")
     return PVArgument(p, A, B, C, D, c_B, c_D, float(V), float(D0), float(U_D), m)
+
+
+class FirstBinding(NamedTuple):
+    """Date by date: self-enforcement, roll-over, and where the plan from the limit binds again."""
+
+    gap: np.ndarray  # V_t(phi_t) - D_t(0): zero iff the limit at t is self-enforcing
+    er_residual: np.ndarray  # phi_t - q_t phi_{t+1} (exact roll-over (16))
+    tau: np.ndarray  # first date > t at which the plan from a_t = phi_t is at its limit (-1: not within T)
+    pv_limit_at_tau: np.ndarray  # (p_tau / p_t) phi_tau, Lemma 8's present value
+    lemma_8_gap: np.ndarray  # (p_tau / p_t) phi_tau - phi_t (Lemma 8: zero for self-enforcing limits)
+    bind_tol: float
+
+
+def first_binding(q, y, phi, beta, sigma=1.0, cycle=2, *, n=400, T=60, bind_tol=1e-7) -> FirstBinding:
+    r"""For each date $t$ of a deterministic economy: $V_t(\phi_t)-D_t(0)$, the roll-over residual, and the
+    first date $\tau>t$ at which the optimal plan from $a_t=\phi_t$ is at its limit again.
+
+    Dates 0..S-1 with the last ``cycle`` repeating (:func:`time_chain`). Repaying and defaulting are
+    solved separately with :func:`~.markov.solve_household` (zero limits after default). The plan is
+    followed with :func:`simulate` for ``T`` dates; it is at its limit at $\tau$ when
+    $a_\tau\le\phi_\tau+$ ``bind_tol`` (the solver's policies are exact to about $10^{-10}$ at grid
+    nodes). ``lemma_8_gap`` is $(p_\tau/p_t)\phi_\tau-\phi_t$; Lemma 8 says it is zero when the
+    limits are self-enforcing, and the proof of Proposition 4 (the page's deterministic version)
+    runs through it.
+    """
+    q, y, phi = (np.asarray(v, dtype=float).reshape(-1) for v in (q, y, phi))
+    chain = time_chain(q, y, phi, cycle)
+    if np.any(phi > 0):
+        raise ValueError("phi (debt limits) must be <= 0")
+    if not bind_tol > 0:
+        raise ValueError(f"bind_tol must be > 0, got {bind_tol}")
+    S = q.size
+    zero = time_chain(q, y, np.zeros(S), cycle)
+    rep = solve_household(chain.P, chain.Q, chain.y, chain.phi, beta, sigma, n=n)
+    dft = solve_household(zero.P, zero.Q, zero.y, zero.phi, beta, sigma, n=n)
+    nxt = np.argmax(chain.P, axis=1)
+    gap = np.array([value_at(rep, t, phi[t]) - value_at(dft, t, 0.0) for t in range(S)])
+    er = phi - q * phi[nxt]
+    tau = np.full(S, -1)
+    pv = np.full(S, np.nan)
+    for t in range(S):
+        path = simulate(rep, chain, phi[t], T, s0=t)
+        price = 1.0
+        for k in range(1, T + 1):
+            price *= q[path.states[k - 1]]
+            s = path.states[k]
+            if path.a[k] <= phi[s] + bind_tol:
+                tau[t], pv[t] = t + k, price * phi[s]
+                break
+    return FirstBinding(gap, er, tau, pv, pv - phi, float(bind_tol))

@@ -435,6 +435,25 @@ def perron(Q):
     return float(w[k].real), v / v.sum()
 
 
+def risk_free_yields(Q, horizons):
+    r"""Growth-adjusted gross yields per period of risk-free zero-coupon bonds, by state and maturity.
+
+    A bond paying one (detrended) unit in every state $k$ periods ahead costs $(Q^k\mathbf 1)(s)$ in
+    state $s$, so its yield is $R_k(s)/g=[(Q^k\mathbf 1)(s)]^{-1/k}$; $k=1$ is the one-period
+    risk-free rate $g/\sum_{s'}Q(s,s')$. For irreducible $Q$, $R_k(s)/g\to1/\rho(Q)$ as
+    $k\to\infty$ in every state (Perron--Frobenius), which is what $\rho(Q)=1$ says: the long-run
+    risk-free yield equals growth (our remark). Returns an array (len(horizons), S).
+    """
+    Q = np.atleast_2d(np.asarray(Q, dtype=float))
+    out = []
+    for k in horizons:
+        k = int(k)
+        if k < 1:
+            raise ValueError(f"horizons must be >= 1, got {k}")
+        out.append(np.linalg.matrix_power(Q, k).sum(1) ** (-1.0 / k))
+    return np.array(out)
+
+
 def example_chain(seed=1):
     """A random 3-state economy (ours) used by the tests, the roll-over page's checks and the benchmark.
 

@@ -1,0 +1,68 @@
+r"""Welfare of the regimes (page ``secondary_markets``): regional welfare, consumption-equivalent gains and
+the mirror economy's closed-form gain of secondary markets.
+"""
+
+from __future__ import annotations
+
+
+import numpy as np
+
+from commitment.secondary_markets.economies import FOREIGN, HOME, _check_sigma, _u
+from commitment.secondary_markets.enforcement import secondary_market_equilibrium
+from commitment.secondary_markets.resale import regional_autarky
+
+__all__ = [
+    "regional_welfare", "ce_gain", "welfare_gain", "power_mean", "mirror_gain_closed_form",
+]
+
+
+# ----------------------------------------------------------------------------------------- welfare
+
+
+def regional_welfare(economy, c0, c, sigma):
+    """Average expected utility of each region's residents, u(c_0) + sum_s pi_s u(c_s), eq. (1)."""
+    e = economy
+    U = _u(c0, sigma) + _u(c, sigma) @ e.pi
+    return np.array([np.sum(e.mass[e.region == j] * U[e.region == j]) / e.mass[e.region == j].sum()
+                     for j in (HOME, FOREIGN)])
+
+
+def ce_gain(U1, U0, sigma, weight_total=2.0):
+    """Consumption-equivalent gain: lambda with U0 evaluated at (1 + lambda) c equal to U1."""
+    U1, U0 = np.asarray(U1, float), np.asarray(U0, float)
+    if abs(sigma - 1.0) < 1e-12:
+        return np.exp((U1 - U0) / weight_total) - 1.0
+    return (U1 / U0) ** (1.0 / (1.0 - sigma)) - 1.0
+
+
+def welfare_gain(economy, sigma, rule="regional_netting"):
+    """[gain_home, gain_foreign]: the consumption-equivalent gain of the secondary-market equilibrium
+    (computed by the full pipeline) over the no-commitment equilibrium without secondary markets
+    (eqs. 8-9). Needs within-region symmetry; raises ``RuntimeError`` if the pipeline does not deliver
+    full enforcement."""
+    sigma = _check_sigma(sigma)
+    aut = regional_autarky(economy)
+    eq = secondary_market_equilibrium(economy, sigma, rule)
+    if not np.all(eq.enforcement.full_domestic):
+        raise RuntimeError("welfare_gain: the governments do not enforce all domestic payments")
+    return ce_gain(regional_welfare(economy, eq.c0, eq.c, sigma),
+                   regional_welfare(economy, aut.c0, aut.c, sigma), sigma)
+
+
+def power_mean(values, probs, r):
+    """M_r = (sum p x**r)**(1/r); geometric mean at r = 0."""
+    x, p = np.asarray(values, float), np.asarray(probs, float)
+    if abs(r) < 1e-12:
+        return float(np.exp(p @ np.log(x)))
+    return float((p @ x ** r) ** (1.0 / r))
+
+
+def mirror_gain_closed_form(g, v, sigma, region=HOME):
+    r"""Closed form (ours) of the gain in the mirror economy with ``a = 0``:
+    :math:`\lambda_H = 1/M_{1-\sigma}(\{1+g:\tfrac12, 1-g+v:\tfrac14, 1-g-v:\tfrac14\}) - 1` (and g -> -g,
+    v -> -v for Foreign), because the first best gives 1 everywhere."""
+    sg = 1 if region == HOME else -1
+    vals = [1 + sg * g, 1 - sg * g + v, 1 - sg * g - v]
+    return 1.0 / power_mean(vals, [0.5, 0.25, 0.25], 1.0 - sigma) - 1.0
+
+
