@@ -735,7 +735,9 @@ def test_market_fundamental_random_holdings(h):
     """Eq. (10) on random identical-preference economies: the clearing price ignores who holds what."""
     g = fs.market_fundamental_gap(*h)
     verify("kt-claim-market-fundamental", g.residual, g.tol, kind="claim", what="random holdings, common sigma")
-    assert g.tol < 1e-10
+    # the check is far tighter than the falsifier's violations (>= 1e-3 relative); the tolerance grows with the
+    # price (p = 5489 at sigma = 6 gives 1.1e-10, drawn by the lowest-versions CI lane)
+    assert g.tol < 1e-9
 
 
 @pytest.mark.falsifies("kt-claim-market-fundamental", how="violation")

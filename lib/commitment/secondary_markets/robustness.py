@@ -277,6 +277,7 @@ class IndividualEnforcement(NamedTuple):
     c_rest: float
     W_best: float
     W_full: float
+    decided: bool  # False if choices tied within best_response's tolerance give the deviator other consumption
 
 
 def individual_enforcement_example(sigma, single_creditor, delta=1e-4, cash=1.0, deviator_cash=0.91, debt=0.1,
@@ -315,19 +316,31 @@ def individual_enforcement_example(sigma, single_creditor, delta=1e-4, cash=1.0,
     W = kernel(HOME, cash_v, D, econ.mass, econ.region, econ.group, econ.group_region, econ.psi,
                sigma, np.ones((4, 4), dtype=np.int64))
     mask, Wb, _ = best_response(W)
-    E = np.ones((4, 4), dtype=np.int64)
-    _mask_to_rows(mask, np.array([0, 1, 2]), 4, E)
-    c = consumption_given_enforcement(cash_v, D, econ.mass, econ.group, E)
+
+    def outcome(m):
+        E = np.ones((4, 4), dtype=np.int64)
+        _mask_to_rows(m, np.array([0, 1, 2]), 4, E)
+        return E, consumption_given_enforcement(cash_v, D, econ.mass, econ.group, E)
+
+    E, c = outcome(mask)
+    # the tie-break decides only if every choice it breaks ties among gives the deviator the same: with
+    # sigma near 1 the objective is of order 1/|1 - sigma| and best_response's relative tolerance can
+    # exceed the deviator's whole effect (order delta * debt)
+    tied = np.flatnonzero(W >= np.max(W) - 1e-12 * (1.0 + abs(np.max(W))))  # best_response's ties
+    decided = all(abs(outcome(int(m))[1][DEV] - c[DEV]) <= 1e-12 for m in tied)
     return IndividualEnforcement(bool(E[DEV, PAR if single_creditor else REST]), bool(E[PAR, DEV]),
-                                 float(c[DEV]), float(c[PAR]), float(c[REST]), Wb, float(W[-1]))
+                                 float(c[DEV]), float(c[PAR]), float(c[REST]), Wb, float(W[-1]), decided)
 
 
 def _deviation_gain(sigma, single_creditor, delta, cash, cut, debt):
     """The deviator's consumption at the government's best response minus ``cash`` (what he has without
     deviating, as everybody else), and its measured error (kernel against its NumPy twin)."""
     args = (sigma, single_creditor, delta, cash, cash - cut, debt)
-    gain = individual_enforcement_example(*args).c_deviator - cash
-    return gain, abs(individual_enforcement_example(*args, twin=True).c_deviator - cash - gain)
+    kernel, twin = individual_enforcement_example(*args), individual_enforcement_example(*args, twin=True)
+    if not (kernel.decided and twin.decided):
+        return kernel.c_deviator - cash, np.inf  # the government's choice is a tie: no evidence either way
+    gain = kernel.c_deviator - cash
+    return gain, abs(twin.c_deviator - cash - gain)
 
 
 def footnote_15_gain(sigma, single_creditor=False, delta=1e-4, cash=1.0, cut=0.09, debt=0.1):
@@ -336,7 +349,9 @@ def footnote_15_gain(sigma, single_creditor=False, delta=1e-4, cash=1.0, cut=0.0
     himself poorer by ``cut`` before enforcement (the footnote's 9 out of 100). Returns ``(gain, error)``:
     his consumption when the government best-responds, found by enumeration
     (:func:`individual_enforcement_example`), minus his consumption without the deviation; ``error`` is
-    the gap to the same computation with the NumPy twin. Footnote 15 asserts gain > 0 (the government
+    the gap to the same computation with the NumPy twin, or ``inf`` when the government's choice is a tie
+    within :func:`best_response`'s tolerance that the tie-break decides (sigma near 1 and a tiny ``delta``:
+    the objective is of order 1/|1 - sigma|). Footnote 15 asserts gain > 0 (the government
     blocks his payments, which cost each creditor an infinitesimal amount, and enforces the one to him).
     With a single creditor (``single_creditor=True``, footnote 16) it is negative."""
     return _deviation_gain(sigma, single_creditor, delta, cash, cut, debt)
