@@ -104,6 +104,15 @@ def test_utility_is_continuous_in_sigma_at_one(c):
     assert ut.utility(c, 1.0 + 1e-7) == pytest.approx(np.log(c), abs=1e-5 * (1 + np.log(c) ** 2))
 
 
+@given(c=positive, a=st.sampled_from([1e-12, -1e-12, 1e-9, -1e-9]))
+def test_utility_keeps_its_accuracy_as_sigma_tends_to_one(c, a):
+    """u(c) = log c + a log(c)**2 / 2 + O(a**2) with a = 1 - sigma; the direct form (c**a - 1)/a loses about
+    eps/a (1e-4 at a = 1e-12) to cancellation, so this fails on it."""
+    log_c = np.log(c)
+    expected = log_c + a * log_c**2 / 2.0
+    assert abs(ut.utility(c, 1.0 - a) - expected) <= 1e-12 * (1.0 + abs(log_c) ** 3)
+
+
 def test_utility_vectorised_and_validated():
     assert np.allclose(ut.utility(np.array([1.0, 2.0]), 2.0), [0.0, 0.5])
     with pytest.raises(ValueError, match="sigma"):
