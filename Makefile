@@ -9,12 +9,14 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements-lock.txt
 UV     := uv==0.13.9
 
-.PHONY: help install book book-student test lab bench lock clean
+.PHONY: help install book book-student pdf pdf-student test lab bench lock clean
 
 help:
 	@echo "make book   build the website into _build/html (strict: any Sphinx warning fails);"
 	@echo "           pages run again when the library changed since they were last executed"
 	@echo "make book-student   the same site without solutions, into _build/student/"
+	@echo "make pdf    the whole book as one PDF, _build/commitment-book.pdf (needs TeX Live: see the README)"
+	@echo "make pdf-student   the student edition as a PDF (the printable problem sets), _build/commitment-book-student.pdf"
 	@echo "make test   run the whole test suite (library, every page under nbval, consistency)"
 	@echo "make lab    open JupyterLab; the .md pages open as notebooks"
 	@echo "make bench  run the benchmarks and print a table"
@@ -42,6 +44,12 @@ book: $(STAMP)
 
 book-student: $(STAMP)
 	$(BIN)/python -m commitment.editions student
+
+pdf: $(STAMP)
+	$(BIN)/python -m commitment.editions pdf
+
+pdf-student: $(STAMP)
+	$(BIN)/python -m commitment.editions pdf-student
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

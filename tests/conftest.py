@@ -35,3 +35,32 @@ def student_html(book_html):
         return build_student_edition(ROOT, echo=False)
     except RuntimeError as err:
         pytest.fail(f"the student edition does not build: {err}")
+
+
+def _pdf(student: bool):
+    import os
+
+    from commitment.editions import build_pdf, missing_pdf_tools
+
+    missing = missing_pdf_tools()
+    if missing:
+        if os.environ.get("COMMITMENT_REQUIRE_PDF") == "1":
+            pytest.fail(f"COMMITMENT_REQUIRE_PDF=1 but {', '.join(missing)} (TeX Live) is missing")
+        pytest.skip(f"the PDF build needs {', '.join(missing)} (TeX Live; see the README)")
+    try:
+        return build_pdf(ROOT, echo=False, student=student)
+    except RuntimeError as err:
+        pytest.fail(f"the {'student ' if student else ''}PDF does not build: {err}")
+
+
+@pytest.fixture(scope="session")
+def book_pdf(book_html):
+    """The book as a PDF (make pdf), built after the site, from its execution cache; skipped without TeX
+    Live unless COMMITMENT_REQUIRE_PDF=1 (CI sets it)."""
+    return _pdf(student=False)
+
+
+@pytest.fixture(scope="session")
+def student_pdf(book_html):
+    """The student edition as a PDF (make pdf-student)."""
+    return _pdf(student=True)

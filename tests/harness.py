@@ -27,7 +27,7 @@ from nbval.plugin import IPyNbCell, IPyNbFile, NbCellError
 from tests.pages import BOOK, NBVAL_DIR, code_cells, convert, notebook_pages, toc_files
 from tests.site import page_run
 
-SITE_FIXTURES = {"book_html", "student_html"}  # tests that need the built website
+SITE_FIXTURES = {"book_html", "student_html", "book_pdf", "student_pdf"}  # tests that need the built website
 
 
 class PageNotebook(IPyNbFile):

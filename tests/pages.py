@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -65,3 +66,21 @@ def convert(page: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(read_notebook(page), target, fmt="ipynb")
     return target
+
+
+DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{(exercise|solution)\}\s*(.*?)\n(.*?)^\1\s*$", re.S | re.M)
+GATED = re.compile(r"^(`{3,}|:{3,})\{solution-start\}\s*(.*?)\n.*?^\1\s*$(.*?)^(`{3,}|:{3,})\{solution-end\}", re.S | re.M)
+
+
+def directives(kind: str) -> list[tuple[Path, str, str]]:
+    """(page, argument, body) of every ``{exercise}`` or ``{solution}`` directive of the toc's pages; for
+    solutions, the gated ones too (``{solution-start}`` ... ``{solution-end}``, code cells included)."""
+    found = []
+    for page in toc_files():
+        text = page.read_text(encoding="utf-8")
+        for m in DIRECTIVE.finditer(text):
+            if m.group(2) == kind:
+                found.append((page, m.group(3).strip(), m.group(4)))
+        if kind == "solution":
+            found += [(page, m.group(2).strip(), m.group(3)) for m in GATED.finditer(text)]
+    return found

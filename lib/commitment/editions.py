@@ -15,6 +15,11 @@ configuration with ``commitment_student_edition: true``, no source or notebook d
 build's execution cache) and builds the site into ``_build/student/_build/html``. The removal itself is
 done by :mod:`commitment.sphinxext` (:class:`~commitment.sphinxext.RemoveSolutions`); a download of the
 page sources would contain the solutions, so the student site offers none.
+
+``python -m commitment.editions pdf`` (and ``pdf-student``) builds the book (the student edition) as one PDF
+through jupyter-book's LaTeX builder and XeLaTeX, from the same execution cache, into
+``_build/commitment-book.pdf`` (``_build/commitment-book-student.pdf``); :mod:`commitment.pdf` adds what the
+LaTeX build needs (the website's macros, exercise labels, a sentence under each explorer's figure).
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["BuildFailed", "notebook_pages", "execute_pages", "library_fingerprint", "drop_stale_executions", "build_book", "student_config", "build_student_edition"]
+__all__ = ["BuildFailed", "notebook_pages", "execute_pages", "library_fingerprint", "drop_stale_executions", "build_book",
+           "student_config", "build_student_edition", "PDF_TOOLS", "missing_pdf_tools", "build_pdf"]
 
 LIBRARY = Path(__file__).resolve().parent
 
@@ -210,13 +216,47 @@ def build_student_edition(root: Path, echo: bool = True) -> Path:
     return out / "_build" / "html"
 
 
+PDF_TOOLS = ("xelatex", "latexmk", "makeindex")  # TeX Live (Debian: texlive-xetex, latexmk, texlive-latex-extra, ...)
+
+
+def missing_pdf_tools() -> list[str]:
+    """The programs the PDF build needs that are not on the PATH (see the README for the packages)."""
+    return [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+
+
+def build_pdf(root: Path, echo: bool = True, student: bool = False) -> Path:
+    """Build the book (``student``: the student edition, no solutions) as one PDF, strictly, from the main
+    build's execution cache; returns ``_build/commitment-book.pdf`` (``-student.pdf``)."""
+    missing = missing_pdf_tools()
+    if missing:
+        raise RuntimeError(f"the PDF build needs {', '.join(missing)} (TeX Live): see the README's 'The book as a PDF'")
+    name = "student-pdf" if student else "pdf"
+    out = root / "_build" / name
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = student_config(root) if student else yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    cfg.setdefault("execute", {})["cache"] = str(root / "_build" / ".jupyter_cache")
+    config = out / "_config.yml"
+    config.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    drop_stale_executions(root)
+    execute_pages(root, echo=echo)
+    _jupyter_book(root, "--config", config, "--path-output", out, "--builder", "pdflatex", echo=echo)
+    target = cfg["latex"]["latex_documents"]["targetname"].removesuffix(".tex")
+    pdf = root / "_build" / f"{target}{'-student' if student else ''}.pdf"
+    shutil.copyfile(out / "_build" / "latex" / f"{target}.pdf", pdf)
+    return pdf
+
+
 if __name__ == "__main__":
-    builders = {"book": build_book, "student": build_student_edition}
+    builders = {"book": build_book, "student": build_student_edition,
+                "pdf": build_pdf, "pdf-student": lambda root: build_pdf(root, student=True)}
     if len(sys.argv) != 2 or sys.argv[1] not in builders:
-        sys.exit("usage: python -m commitment.editions book|student")
+        sys.exit("usage: python -m commitment.editions book|student|pdf|pdf-student")
     try:
-        html = builders[sys.argv[1]](Path.cwd())
+        built = builders[sys.argv[1]](Path.cwd())
     except RuntimeError as err:
         sys.exit(str(err))
-    edition = "The book" if sys.argv[1] == "book" else "The student edition"
-    print(f"\n{edition} is built: open {html / 'index.html'} in a browser.")
+    if sys.argv[1].startswith("pdf"):
+        print(f"\nThe PDF is built: {built}")
+    else:
+        edition = "The book" if sys.argv[1] == "book" else "The student edition"
+        print(f"\n{edition} is built: open {built / 'index.html'} in a browser.")

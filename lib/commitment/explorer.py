@@ -43,6 +43,7 @@ __all__ = ["Slider", "NothingToDraw", "is_explained", "explain", "live_values", 
            "render_png", "overhang", "static_explorer", "live_explorer"]
 
 MAX_MESSAGE = 200  # characters of an explained message: one or two lines of the live panel
+PRINT_DPI = 150  # a static explorer's default figure for the PDF
 LIVE_DPI = 72  # the live panel's resolution: the static explorers' (one look on the website and in Jupyter)
 
 
@@ -150,10 +151,11 @@ def _split(result):
     return result, ""
 
 
-def _png(fig, dpi) -> str:
+def _png(fig, dpi, close=True) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -165,6 +167,20 @@ class _HTML:
 
     def _repr_html_(self):
         return self.data
+
+
+class _Explorer(_HTML):
+    """A static explorer's display: its HTML, and its default figure as a PNG for outputs that cannot show
+    HTML (the PDF's LaTeX builder takes the PNG; :mod:`commitment.pdf` adds a sentence under it)."""
+
+    def __init__(self, data: str, png_base64: str, title: str):
+        super().__init__(data)
+        self.png_base64 = png_base64
+        self.title = title
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = f"Explorer{': ' + self.title if self.title else ''} (sliders in the HTML edition and in Jupyter)"
+        return {"text/html": self.data, "image/png": self.png_base64, "text/plain": text}
 
 
 def render_png(fig, dpi=LIVE_DPI) -> bytes:
@@ -206,12 +222,14 @@ def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
     if n > max_figures:
         raise ValueError(f"the slider grid has {n} combinations; max_figures is {max_figures}: use fewer values")
     frames = {}
+    start = tuple(s.values.index(s.default) for s in sliders)
     for idx in itertools.product(*(range(len(s.values)) for s in sliders)):
         params = {s.name: s.values[i] for s, i in zip(sliders, idx)}
         fig, extra = _split(draw(**params))
+        if idx == start:  # the default figure at print resolution too, for the PDF
+            default_png = _png(fig, PRINT_DPI, close=False)
         frames["-".join(map(str, idx))] = [_png(fig, dpi), extra]
     uid = "explorer-" + uuid.uuid4().hex[:10]
-    start = [s.values.index(s.default) for s in sliders]
     controls = []
     for k, (s, i0) in enumerate(zip(sliders, start)):
         shown = json.dumps([s.show(v) for v in s.values])
@@ -256,7 +274,7 @@ def static_explorer(draw, sliders, *, title="", dpi=72, max_figures=150):
 }})();
 </script>
 </div>"""
-    return _HTML(page)
+    return _Explorer(page, default_png.split(",", 1)[1], title)
 
 
 def live_explorer(draw, sliders):
