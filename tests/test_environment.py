@@ -73,6 +73,8 @@ def test_binder_uses_the_same_environment_and_opens_pages_as_notebooks(tmp_path)
     settings = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    # no "receive official Jupyter news?" pop-up on a student's first start, and no update checks
+    assert settings["@jupyterlab/apputils-extension:notification"] == {"checkForUpdates": False, "fetchNews": "false"}
 
 
 # --- the lock: uv.lock (universal, every supported Python) exported to requirements-lock.txt -------------

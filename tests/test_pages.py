@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.pages import ROOT, SKIP_TAGS, all_pages, code_cells, is_notebook, notebook_pages, toc_files
+from tests.pages import BOOK, ROOT, SKIP_TAGS, all_pages, code_cells, is_notebook, notebook_pages, toc_files
 
 LIVE_WIDGET = re.compile(r"\bipywidgets\b|\binteract(ive)?\s*\(|\bwidgets\.")
 
@@ -70,3 +70,18 @@ def test_sources_hold_no_control_characters():
     bad = [f"{f.relative_to(ROOT)}:{n}" for f in files
            for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if CONTROL.search(line)]
     assert not bad, f"control characters (write \\\\tau, \\\\alpha, \\\\bar in non-raw strings): {bad}"
+
+
+def test_the_first_page_says_where_each_chapter_starts():
+    """book/intro.md (the page make lab opens) names each part's folder and first page, as _toc.yml orders them."""
+    import yaml
+
+    intro = (BOOK / "intro.md").read_text(encoding="utf-8")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc["parts"]:
+        if not part.get("numbered"):
+            continue
+        first = part["chapters"][0]["file"]
+        folder, page = first.rsplit("/", 1)
+        row = f"| {part['caption']} | `{folder}/` | `{page}.md` |"
+        assert row in intro, f"book/intro.md lacks the row {row!r}"
