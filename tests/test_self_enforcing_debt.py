@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, reject, settings
+from hypothesis import assume, event, given, reject, settings
 from hypothesis import strategies as st
 
 from commitment.self_enforcing_debt import (
@@ -484,8 +484,12 @@ _chain_economy = dict(seed=st.integers(0, 2 ** 32 - 1), S=st.integers(2, 4), bet
                       sigma=st.floats(0.5, 3.0), k=st.floats(0.05, 1.0))
 # A random economy decides Theorem 1 only where the solver's own error estimate is small: in some draws
 # (beta near 1, low sigma, prices that make saving attractive) households' wealth reaches the top of the
-# grid and the estimate grows to 0.1-1, and a check at that tolerance passes whatever the gap (the
-# lowest-versions CI lane drew such economies). Those draws are filtered out, not counted.
+# grid and the estimate at a fixed grid grows to 0.1-1, and a check at that tolerance passes whatever the gap
+# (the lowest-versions CI lane drew such economies). The claim functions now refine and widen their grids
+# until their estimate reaches their target (1e-6; 1e-5 for Proposition 3, 1e-4 for the strict Figure 1-2
+# inequalities) and raise RuntimeError when they cannot: such draws are rejected, not counted, and reported
+# as a hypothesis event (none in 100-draw runs of these tests on the locked versions). ACCURATE stays as a
+# guard for proposition_4_roll_over, which does not refine.
 ACCURATE = 1e-4
 
 
@@ -501,14 +505,17 @@ def _decided(compute):
     residual (else the draw is rejected: no evidence either way) and the error estimate is <= ACCURATE."""
     try:
         out = compute()
-    except RuntimeError:
+    except RuntimeError as e:
+        event(f"undecided: {str(e)[:40]}")
         reject()
-    assume(out.error <= ACCURATE)
+    if not out.error <= ACCURATE:
+        event("undecided: error estimate above ACCURATE")
+        reject()
     return out
 
 
 @given(**_chain_economy)
-@settings(max_examples=120)
+@settings(max_examples=100, deadline=None)
 def test_theorem_1_holds_on_random_chains(seed, S, beta, sigma, k):
     # limits along the Perron vector of prices with Perron root one: exact roll-over holds
     P, Q, y, v = _perron_chain(seed, S)
@@ -768,7 +775,7 @@ def test_figure_2_fails_when_limits_vanish_in_present_value():
 @settings(max_examples=100, deadline=None)
 def test_figure_2_holds_on_random_economies(e_hi, e_lo, beta, sigma, k, t_prime, extra):
     q, y, phi = _figure_2_economy(e_hi, e_lo, k, t_prime, extra)
-    out = _decided(lambda: figure_2_gap(q, y, phi, beta, sigma, n=150))
+    out = _decided(lambda: figure_2_gap(q, y, phi, beta, sigma, n=100))  # error 1e-7-1e-6 at 100 points
     verify_leq("hl-claim-expanding-limits", -out.gap, 0.0, out.error, strict=True, kind="claim",
                what="random expanding limits: D_0(0) - V_0(phi_0) < 0")
 

@@ -129,7 +129,9 @@ def draw_env1(sigma, e20, alpha1, beta=1.0, R=1.0, z_eval=None, grid_step=0.0):
 
 
 ENV1_SLIDERS = (
-    Slider("sigma", "CRRA σ", (2.0, 3.0), 2.0, live=(1.2, 4.0, 0.1)),
+    # σ is fixed on the website (each static value multiplies the frames to render, and the page has a
+    # time budget); the live version moves it
+    Slider("sigma", "CRRA σ", (2.0,), 2.0, live=(1.2, 4.0, 0.1)),
     Slider("e20", "borrower's date-0 endowment", (1.0, 1.75, 2.5), 1.0, live=(0.5, 2.5, 0.05)),
     Slider("alpha1", "share of lenders α¹", (0.5, 0.6), 0.5, live=(0.2, 0.8, 0.05)),
     Slider("grid_step", "exchange-grid step (0: continuum)", (0.0, 0.025, 0.05), 0.0, live=(0.0, 0.05, 0.0025)),

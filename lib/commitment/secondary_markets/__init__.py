@@ -45,7 +45,9 @@ Modules, following the chapter's pages:
 - :mod:`.welfare` -- welfare and consumption-equivalent gains (page ``secondary_markets``);
 - :mod:`.extensions` -- R5, R7 and footnotes 8 and 12 (page ``extensions``);
 - :mod:`.robustness` -- R8, R9, R11-R13 and footnotes 14-16 (page ``robustness``);
-- :mod:`.enforcement_risk` -- R10 and footnote 13, friends and foes (page ``robustness``).
+- :mod:`.enforcement_risk` -- R10 and footnote 13, friends and foes (page ``robustness``);
+- :mod:`.equilibrium` -- R2 found from primary portfolios that are not the first best: the secondary
+  market from valuations, the agents' portfolio choice and the fixed point (page ``secondary_markets``).
 
 Every public name is re-exported here, so ``from commitment.secondary_markets import X`` works for all of
 them.
@@ -61,6 +63,7 @@ from commitment.secondary_markets import welfare
 from commitment.secondary_markets import extensions
 from commitment.secondary_markets import robustness
 from commitment.secondary_markets import enforcement_risk
+from commitment.secondary_markets import equilibrium
 
 from commitment.secondary_markets.economies import *  # noqa: F401,F403
 from commitment.secondary_markets.first_best import *  # noqa: F401,F403
@@ -70,6 +73,7 @@ from commitment.secondary_markets.welfare import *  # noqa: F401,F403
 from commitment.secondary_markets.extensions import *  # noqa: F401,F403
 from commitment.secondary_markets.robustness import *  # noqa: F401,F403
 from commitment.secondary_markets.enforcement_risk import *  # noqa: F401,F403
+from commitment.secondary_markets.equilibrium import *  # noqa: F401,F403
 
 __all__ = [
     *economies.__all__,
@@ -80,4 +84,5 @@ __all__ = [
     *extensions.__all__,
     *robustness.__all__,
     *enforcement_risk.__all__,
+    *equilibrium.__all__,
 ]

@@ -11,7 +11,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from commitment.secondary_markets.economies import FOREIGN, HOME, _check_sigma, _u, u_raw
+from commitment.secondary_markets.economies import FOREIGN, HOME, _check_sigma
+from commitment.utility import crra_kernel
 from commitment.secondary_markets.first_best import CompleteMarkets, complete_markets, complete_markets_negishi
 from commitment.secondary_markets.resale import gross_holdings, regional_complete_markets, secondary_market
 
@@ -47,7 +48,10 @@ def enumerate_enforcement(j, cash, D, mass, region, group, group_region, psi, si
     Choice ``m`` enforces payments from j's a-th group to group b iff bit ``a * G + b`` of m is set
     (so ``m = 2**(n_j G) - 1`` is full enforcement). Rows of issuers in the other region come from
     ``E_other``. The objective is the psi-weighted average of u over j's residents (-inf if someone's
-    consumption is not positive).
+    consumption is not positive), with u the shared kernel :func:`commitment.utility.crra_kernel`,
+    normalised u(1) = 0 and accurate as sigma -> 1: only differences between choices matter, and the
+    chapter's own convention c**(1-sigma)/(1-sigma) (kept for welfare levels) would make them cancel near
+    sigma = 1, where it is of order 1/|1 - sigma|.
     """
     G = group_region.size
     own = np.flatnonzero(group_region == j)
@@ -82,7 +86,7 @@ def enumerate_enforcement(j, cash, D, mass, region, group, group_region, psi, si
                 if c[k] <= 0.0:
                     ok = False
                     break
-                w += psi[k] * mass[k] * u_raw(c[k], sigma)
+                w += psi[k] * mass[k] * crra_kernel(c[k], sigma)
         W[m] = w / Mj if ok else -np.inf
     return W
 
@@ -108,6 +112,13 @@ def enumerate_enforcement_states_numpy(j, cash, D, mass, region, group, group_re
                                                  E_other) for s in range(cash.shape[0])])
 
 
+def _crra_numpy(c, sigma):
+    """NumPy form of :func:`commitment.utility.crra_kernel`: expm1((1 - sigma) log c) / (1 - sigma), log c at 1."""
+    if sigma == 1.0:
+        return np.log(c)
+    return np.expm1((1.0 - sigma) * np.log(c)) / (1.0 - sigma)
+
+
 def enumerate_enforcement_numpy(j, cash, D, mass, region, group, group_region, psi, sigma, E_other):
     """Plain NumPy twin of :func:`enumerate_enforcement` (all choices at once, vectorised)."""
     G = group_region.size
@@ -122,7 +133,7 @@ def enumerate_enforcement_numpy(j, cash, D, mass, region, group, group_region, p
     c = cash[None] - T.sum(axis=2) / mass + T.sum(axis=1) / mass
     mj = region == j
     with np.errstate(invalid="ignore", divide="ignore"):
-        uu = _u(np.where(c[:, mj] > 0, c[:, mj], 1.0), sigma)
+        uu = _crra_numpy(np.where(c[:, mj] > 0, c[:, mj], 1.0), sigma)
     W = (uu * psi[mj] * mass[mj]).sum(axis=1) / mass[mj].sum()
     return np.where(np.all(c[:, mj] > 0, axis=1), W, -np.inf)
 

@@ -15,7 +15,7 @@ from commitment.secondary_markets.enforcement import _mask_to_rows, best_respons
 
 __all__ = [
     "friends_foes_equilibrium", "friends_foes_map", "friends_foes_demand", "friends_foes_sm_price",
-    "defaulter_equilibrium",
+    "defaulter_equilibrium", "footnote_13_gap", "r10_expected_return",
 ]
 
 
@@ -239,3 +239,54 @@ def defaulter_equilibrium(alpha=0.75, pi_d=0.2):
         raise ValueError(f"pi_d (default probability) must satisfy 0 < pi_d < 1, got {pi_d}")
     b, p, q = _solve_issuance(alpha, pi_d, DEFAULTER, 1e-6, "defaulter_equilibrium")
     return dict(b=b, p=p, q=q, c_F0=1 - alpha + q * b, c_F1=alpha - p * b, c_H0=alpha - q * b, c_H1=1 - alpha + p * b)
+
+
+def footnote_13_gap(alpha=0.75, par=0.2, variant="defaulter"):
+    r"""Footnote 13 (§3.3) in our formalisation: with a government that enforces nothing with probability
+    ``par`` (``variant="defaulter"``, :func:`defaulter_equilibrium`) and identical Foreign residents who
+    are issuers and holders at once, the allocation is the first best, 1/2 for both regions in both
+    periods (each resident is hedged: if the government defaults he neither pays nor is paid).
+
+    Returns ``(gap, error)``: the largest distance of the equilibrium consumption, solved numerically (not
+    from the closed form), from 1/2; ``error`` is the largest residual of the equilibrium's three
+    conditions (Home's Euler equation, the secondary-market condition, Foreign's youth condition), in
+    marginal-utility units of order 2, plus eight ulps. The footnote needs heterogeneity between issuers
+    and holders to produce a failure: with ``variant="friends_foes"`` (``par`` = the share of friends,
+    R10's economy: the issuer's and the holder's enforcement status differ) the gap is positive.
+    """
+    if variant == "defaulter":
+        d = defaulter_equilibrium(alpha, par)
+        b, p, q = d["b"], d["p"], d["q"]
+        cons = [d[k] for k in ("c_F0", "c_F1", "c_H0", "c_H1")]
+        res = [q / d["c_H0"] - p / d["c_H1"], _def_sm_foc(p, b, b, alpha, par), _youth_foc(b, alpha, par, DEFAULTER)]
+    elif variant == "friends_foes":
+        ff = friends_foes_equilibrium(alpha, par)
+        cons = [ff.c_F0, ff.c_f, ff.c_o, ff.c_H0, ff.c_H1]
+        res = list(ff.residuals)
+    else:
+        raise ValueError(f"variant must be 'defaulter' or 'friends_foes', got {variant!r}")
+    gap = float(np.max(np.abs(np.array(cons) - 0.5)))
+    return gap, float(np.max(np.abs(res))) + 8 * np.finfo(float).eps
+
+
+def r10_expected_return(phi=0.5, independent=True):
+    r"""R10 (§3.3): the expected return, per unit of face value, of Foreign paper bought in the secondary
+    market by a Foreign resident whose status (friend with probability ``phi``, foe otherwise) is unknown.
+
+    The enforcement rule is the Foreign government's choice found by enumeration
+    (:func:`_ff_enforcement_rule`: payments to friends and between foes are enforced, friend-to-foe payments
+    are not); the expected return is :math:`\sum_{a,b} P(\text{issuer } a, \text{holder } b) E_{ab}`. With
+    statuses independent across agents (the draft's hypothesis, footnote 12) this is
+    :math:`\varphi + (1-\varphi)^2`, the draft's ".75" at :math:`\varphi = 1/2`. With
+    ``independent=False`` (footnote 12's predetermined groups, wholly friends or wholly foes, each holding
+    its own members' paper) issuer and holder share their status and the return is 1: no enforcement risk.
+    """
+    phi = float(phi)
+    if not 0.0 < phi < 1.0:
+        raise ValueError(f"phi (share of friends) must satisfy 0 < phi < 1, got {phi}")
+    E = _ff_enforcement_rule(phi)
+    if independent:
+        probs = np.array([[phi * phi, phi * (1 - phi)], [(1 - phi) * phi, (1 - phi) ** 2]])
+    else:
+        probs = np.diag([phi, 1 - phi])
+    return float((probs * E).sum())

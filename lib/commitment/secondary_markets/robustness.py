@@ -10,18 +10,19 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from commitment.secondary_markets.economies import (FOREIGN, HOME, _check_sigma, _u, brentq, make_economy,
-                                                     mirror_economy, u_raw)
+from commitment.secondary_markets.economies import (FOREIGN, HOME, _check_sigma, brentq, make_economy,
+                                                     mirror_economy)
 from commitment.secondary_markets.enforcement import (_mask_to_rows, best_response, consumption_given_enforcement,
                                                       enumerate_enforcement, enumerate_enforcement_numpy)
 from commitment.secondary_markets.first_best import complete_markets
+from commitment.utility import crra_kernel
 from commitment.secondary_markets.resale import Allocation, gross_holdings, regional_autarky, secondary_market
 
 __all__ = [
     "partial_secondary_markets", "partial_market_volume", "bond_only_equilibrium", "bond_excess_numpy",
-    "monopoly_issuer", "short_run_gap", "short_run_boundary",
+    "monopoly_issuer", "short_run_gap", "short_run_boundary", "short_run_equilibrium",
     "individual_enforcement_example", "no_trade_deviation", "footnote_15_gain", "footnote_16_gain",
-    "large_agents_sm_price",
+    "large_agents_sm_price", "r13_no_trade_limit", "r8_allocation_gap", "r9_allocation_gap", "r12_boundary_residual",
 ]
 
 
@@ -149,14 +150,19 @@ class BondEquilibrium(NamedTuple):
     residuals: np.ndarray
 
 
-def bond_only_equilibrium(economy, sigma):
+def bond_only_equilibrium(economy, sigma, b_limit=None):
     r"""R8 (§3.2, ours): commitment equilibrium when the only cross-border security is a risk-free bond.
 
     Regions pool risk internally; Home buys ``b`` bonds at price ``q`` (``b < 0``: Home borrows). Solves
     the two Euler equations :math:`q\,u'(c_{j0}) = \sum_s \pi_s u'(c_{js})` (nested Brent: the inner root
-    is Home's price for a given b, the outer root clears Foreign's Euler equation).
+    is Home's price for a given b, the outer root clears Foreign's Euler equation). With a borrowing limit
+    ``b_limit >= 0`` (a restriction :math:`|b| \le` ``b_limit`` on issuance) that binds, the bond position is
+    the limit and the price is the lender's Euler price; the borrower's Euler equation then holds as an
+    inequality and is not among the ``residuals``.
     """
     sigma = _check_sigma(sigma)
+    if b_limit is not None and not (np.isfinite(b_limit) and b_limit >= 0):
+        raise ValueError(f"b_limit (borrowing limit on the bond position) must be finite and >= 0, got {b_limit}")
     e = economy
     aut = regional_autarky(e)
     iH, iF = np.flatnonzero(e.region == 0)[0], np.flatnonzero(e.region == 1)[0]
@@ -178,12 +184,70 @@ def bond_only_equilibrium(economy, sigma):
         if k.size == 0:
             raise RuntimeError("bond_only_equilibrium: no bracket for the bond position")
         b = brentq(_bond_excess, grid[k[0]], grid[k[0] + 1], args, xtol=1e-15, rtol=8.9e-16)
+        binds = b_limit is not None and b > b_limit
+        if binds:
+            b = float(b_limit)
         q = _bond_price(b, args[0], args[1], e.pi, sigma)
     bH = sign * b
     c0 = np.where(e.region == 0, y0H - q * bH, y0F + q * bH)
     c = np.where((e.region == 0)[:, None], YH[None] + bH, YF[None] - bH)
     res = np.array([q * c0[iH] ** (-sigma) - e.pi @ c[iH] ** (-sigma), q * c0[iF] ** (-sigma) - e.pi @ c[iF] ** (-sigma)])
+    if abs(mH - mF) > 1e-14 * max(mH, mF) and binds:
+        res = res[[iH if sign > 0 else iF]]  # only the lender's Euler equation holds at the limit
     return BondEquilibrium(q, bH, c0, c, res)
+
+
+def _pipeline_gap(economy, sigma, c_target, sm_states, rule, kappa, resale):
+    """Largest distance between ``c_target`` and the old-age consumption realised when its net positions go
+    through the secondary market (in ``sm_states``) and the governments' enforcement (enumeration), and
+    the rounding error of that comparison (eight ulps of the largest consumption)."""
+    from commitment.secondary_markets.equilibrium import realised_consumption
+
+    e = economy
+    c, _ = realised_consumption(e, sigma, c_target - e.Y, rule, kappa, resale, sm_states)
+    rounding = 8 * np.finfo(float).eps * max(1.0, float(np.abs(c_target).max()))
+    return float(np.max(np.abs(c - c_target))), rounding
+
+
+def r8_allocation_gap(economy, sigma, b_limit=None, sm=True, rule="regional_netting", kappa=1.0,
+                      resale="valuation"):
+    r"""R8 (§3.2): with secondary markets the economy without commitment attains the allocation of the
+    commitment economy with the same restriction on issuance.
+
+    The restriction: the only cross-border security is a risk-free bond, optionally with the borrowing
+    limit ``b_limit`` on the bond position (:func:`bond_only_equilibrium`). Its commitment allocation's
+    net positions go through the secondary market (``sm``; ``resale`` as in
+    :func:`commitment.secondary_markets.equilibrium.realised_consumption`, default buyers and sellers
+    from valuations) and the governments' enforcement by enumeration. Returns ``(gap, error)``: the
+    largest distance between the realised and the commitment old-age consumption, and its rounding
+    error. R8 asserts gap = 0; with ``sm=False`` (fewer secondary markets than primary ones, R8's
+    proviso violated) the bond is not repaid and the gap is Home's bond position.
+    """
+    e = economy
+    bond = bond_only_equilibrium(e, sigma, b_limit)
+    states = None if sm else np.zeros(e.n_states, dtype=bool)
+    return _pipeline_gap(e, sigma, bond.c, states, rule, kappa, resale)
+
+
+def r9_allocation_gap(economy, sigma, sm_mask, open_states=None, rule="regional_netting", kappa=1.0,
+                      resale="valuation"):
+    r"""R9 (§3.3): with secondary markets only in the states of ``sm_mask``, claims on the other states are
+    shared only domestically, and risk sharing and full repayment survive in the states with a market.
+
+    The closed form :func:`partial_secondary_markets` (ours) gives the allocation; its net positions go
+    through the secondary market, opened in ``open_states`` (default ``sm_mask``), and the governments'
+    enforcement by enumeration. Returns ``(gap, error)`` as :func:`r8_allocation_gap`. R9 asserts gap = 0
+    (every claim the allocation needs is repaid, and none is needed across borders where markets are
+    missing). If a market the allocation counts on does not open (``open_states`` smaller than
+    ``sm_mask``), cross-border claims on that state are refused and the gap is positive.
+    """
+    e = economy
+    mask = np.asarray(sm_mask, dtype=bool)
+    alloc, _, _ = partial_secondary_markets(e, sigma, mask)
+    opened = mask if open_states is None else np.asarray(open_states, dtype=bool)
+    if opened.shape != (e.n_states,):
+        raise ValueError(f"open_states needs one entry per state ({e.n_states}), got shape {opened.shape}")
+    return _pipeline_gap(e, sigma, alloc.c, opened, rule, kappa, resale)
 
 
 # ----------------------------------------------------------------------------------------- R11
@@ -219,18 +283,19 @@ def monopoly_issuer(alpha=0.75):
 # ----------------------------------------------------------------------------------------- R12
 
 
-def short_run_gap(economy, sigma, rule="regional_netting"):
+def short_run_gap(economy, sigma, rule="regional_netting", kappa=1.0, c_target=None):
     """R12 (§3.5, ours): with commitment only within old age, each government chooses between enforcing
     everything (then the secondary market delivers the first best) and enforcing nothing (then no
-    payment is made and nobody buys foreign-held paper). Returns W_none - W_all (2, S) at the first-best
-    gross holdings, both computed with the enforcement kernel on the pre-market holdings."""
+    payment is made and nobody buys foreign-held paper). Returns W_none - W_all (2, S) at the gross
+    holdings of the first best (or of the old-age consumption ``c_target``) (``rule``, ``kappa``: :func:`gross_holdings`), both computed with the enforcement kernel
+    on the pre-market holdings."""
     sigma = _check_sigma(sigma)
     e = economy
-    cm = complete_markets(e, sigma)
+    c_t = complete_markets(e, sigma).c if c_target is None else np.asarray(c_target, dtype=float)
     G = e.n_groups
     out = np.empty((2, e.n_states))
     for s in range(e.n_states):
-        D = gross_holdings(cm.c[:, s] - e.Y[:, s], e, rule)
+        D = gross_holdings(c_t[:, s] - e.Y[:, s], e, rule, kappa)
         cash = e.Y[:, s].copy()
         for j in (HOME, FOREIGN):
             own = e.group_region == j
@@ -241,25 +306,106 @@ def short_run_gap(economy, sigma, rule="regional_netting"):
             for E in (E_none, E_all):
                 c = consumption_given_enforcement(cash, D, e.mass, e.group, E)
                 m = e.region == j
-                W.append(np.sum(e.psi[m] * e.mass[m] * _u(c[m], sigma)) / e.mass[m].sum())
+                W.append(np.sum(e.psi[m] * e.mass[m] * _crra(c[m], sigma)) / e.mass[m].sum())
             out[j, s] = W[0] - W[1]
     return out
 
 
-def short_run_boundary(v, sigma, tol=1e-13):
+def _crra(c, sigma):
+    """The shared kernel's form, expm1((1 - sigma) log c)/(1 - sigma): differences keep their digits near sigma = 1."""
+    c = np.asarray(c, dtype=float)
+    return np.log(c) if sigma == 1.0 else np.expm1((1.0 - sigma) * np.log(c)) / (1.0 - sigma)
+
+
+class ShortRunEquilibrium(NamedTuple):
+    """:func:`short_run_equilibrium`'s result: ``none[s]`` the states where nothing is enforced, primary
+    prices ``q`` (nan where nothing trades), consumption ``c0``, ``c``, the governments' ``gap``
+    W_none - W_all (2, S) at the final holdings, and the rounds it took."""
+
+    none: np.ndarray
+    q: np.ndarray
+    c0: np.ndarray
+    c: np.ndarray
+    gap: np.ndarray
+    rounds: int
+
+
+def short_run_equilibrium(economy, sigma, rule="regional_netting", maxit=None):
+    r"""An equilibrium under short-run commitment (§3.5; ours): which states choose "none", and the primary
+    trades that follow.
+
+    Start from the first best. In each round: at the holdings of the current allocation, each government
+    compares enforcing everything with enforcing nothing (:func:`short_run_gap`); the states where either
+    prefers "none" join the set of states without enforcement. Agents who expect that trade no claims on
+    those states (they would not be paid), so they consume their endowment there, and the primary market
+    for the other states clears again (:func:`commitment.secondary_markets.equilibrium.primary_market`
+    on those states; separable utility makes the rest a constant). Stop when no new state chooses
+    "none". In the states without enforcement nothing is outstanding, so "none" is a best response there
+    (a tie): the expectation is self-fulfilling.
+    """
+    from commitment.secondary_markets.economies import Economy
+    from commitment.secondary_markets.equilibrium import primary_market
+
+    sigma = _check_sigma(sigma)
+    e = economy
+    S = e.n_states
+    none = np.zeros(S, dtype=bool)
+    c0, c, q = complete_markets(e, sigma).c0, complete_markets(e, sigma).c, complete_markets(e, sigma).q
+    for rounds in range(1, (maxit or S + 1) + 1):
+        gap = short_run_gap(e, sigma, rule, c_target=c)
+        new = none | (gap.max(axis=0) > 1e-12)
+        if np.array_equal(new, none):
+            return ShortRunEquilibrium(none, q, c0, c, gap, rounds)
+        none = new
+        keep = ~none
+        c, q = e.Y.copy(), np.full(S, np.nan)
+        if keep.any():
+            sub = Economy(e.y0, e.Y[:, keep], e.pi[keep], e.mass, e.region, e.group, e.psi, e.labels,
+                          tuple(np.array(e.state_labels)[keep]))
+            pm = primary_market(sub, sigma)
+            c0, c[:, keep], q[keep] = pm.c0, pm.c, pm.q
+        else:
+            c0 = e.y0.copy()
+    raise RuntimeError(f"short_run_equilibrium: the set of states without enforcement still grew after {rounds} rounds")
+
+
+def short_run_boundary(v, sigma, tol=1e-13, rule="regional_netting", kappa=1.0):
     r"""The dispersion e* below which Home prefers 'none' in its rich states (mirror economy, g = a = 0),
     found by Brent's method on :func:`short_run_gap` (the enumeration itself, not the closed form
     :math:`(1+v)M_{1-\sigma}(1+e, 1-e) = 1`); ``tol`` is the bracket width in e. The gap is continuous
-    in e (a maximum of continuous welfare differences) and changes sign once on [0, 1)."""
+    in e (a maximum of continuous welfare differences) and changes sign once on [0, 1). ``rule`` and
+    ``kappa`` give the gross holdings (:func:`gross_holdings`)."""
     def gap(e):
         econ = mirror_economy(g=0.0, v=v, e=e, a=0.0)
-        d = short_run_gap(econ, sigma)
+        d = short_run_gap(econ, sigma, rule, kappa)
         rich = [s for s, lab in enumerate(econ.state_labels) if lab.startswith("z=+1")]
         return d[HOME, rich].max()
     lo, hi = 0.0, 1.0 - 1e-9
     if gap(lo) <= 0 or gap(hi) >= 0:
         raise RuntimeError("short_run_boundary: no sign change of W_none - W_all on [0, 1)")
     return float(brentq(gap, lo, hi, xtol=tol, rtol=8.9e-16))
+
+
+def r12_boundary_residual(v, sigma, kappa=1.0, tol=1e-13):
+    r"""R12 (§3.5): under short-run commitment Home prefers enforcing nothing in its rich states when
+    idiosyncratic dispersion is small; in the mirror economy with ``g = a = 0`` and regional-netting
+    holdings the boundary solves :math:`(1+v)\,M_{1-\sigma}(1+e, 1-e) = 1` (ours, eq. bmv-short-run).
+
+    Returns ``(residual, error)``: the closed form's residual at the boundary :math:`e^*` found by root
+    finding on the enforcement kernel's welfare gap (:func:`short_run_boundary`), and its measured error
+    (half the change of the residual across the root's bracket :math:`e^* \pm` ``tol``, plus eight ulps).
+    With extra two-way cross-border claims (``kappa > 1``, the closed form's hypothesis of regional netting
+    violated) "none" cancels more payments abroad, the boundary moves up and the residual is not zero.
+    """
+    from commitment.secondary_markets.welfare import power_mean
+
+    e_star = short_run_boundary(v, sigma, tol, "regional_netting", kappa)
+
+    def F(e):
+        return (1.0 + v) * power_mean([1.0 + e, 1.0 - e], [0.5, 0.5], 1.0 - sigma) - 1.0
+
+    error = 0.5 * abs(F(min(e_star + tol, 1.0)) - F(max(e_star - tol, 0.0))) + 8 * np.finfo(float).eps
+    return float(F(e_star)), float(error)
 
 
 # ----------------------------------------------------------------------------------------- R13, footnotes 15-16
@@ -421,8 +567,48 @@ def no_trade_deviation(economy, sigma, delta, enforcement="individual"):
         bit = np.flatnonzero(own == ec.group[rich])[0] * G + ec.group[poor]  # bit a * G + b: group a pays b
         on = ((np.arange(W.size) >> bit) & 1).astype(bool)
         margin[s] = W[on].max() - W[~on].max()
-        k[s] = 2 * u_raw(y[:2].mean(), sigma) - u_raw(y[0], sigma) - u_raw(y[1], sigma)
+        k[s] = 2 * crra_kernel(y[:2].mean(), sigma) - crra_kernel(y[0], sigma) - crra_kernel(y[1], sigma)
     return NoTradeDeviation(margin, margin / covered, k)
+
+
+class R13Limit(NamedTuple):
+    """:func:`r13_no_trade_limit`'s result, state by state: ``limit[s]`` the government's gain from enforcing
+    the deviating pair's payment per unit of the mass its decision covers, extrapolated to a deviator of
+    measure zero; ``k_half[s]`` half the pair's gain from equalising, :math:`k/2`; ``error`` the measured
+    error of the extrapolation."""
+
+    limit: np.ndarray
+    k_half: np.ndarray
+    error: float
+
+
+def r13_no_trade_limit(economy, sigma, enforcement="individual", deltas=(1e-2, 1e-3, 1e-4)):
+    r"""R13 (Appendix): with individual-level enforcement the no-trade equilibria of coarse enforcement
+    disappear, because the government decides on a single deviator's payments and strictly wants to enforce
+    a contract by which the richer pays the poorer.
+
+    Our formalisation (:func:`no_trade_deviation`): in the no-trade situation a Home pair of mass
+    :math:`\delta` writes that contract; the government's gain from enforcing it, per unit of the mass its
+    decision covers, is computed by enumeration at each of ``deltas`` and extrapolated linearly in
+    :math:`\delta` to :math:`\delta \to 0` (from the two smallest; ``error`` is the change against the
+    extrapolation from the two largest). R13 asserts that this limit is strictly positive under individual
+    enforcement: in our formalisation it equals :math:`k/2`, the pair's own gain from equalising, computed
+    from the closed form :math:`k = 2u(\bar y) - u(y_A) - u(y_B)`. Under coarse enforcement
+    (``enforcement="coarse"``, R13's hypothesis violated) the limit is 0: the government is indifferent and
+    the expectation that nothing is enforced survives.
+    """
+    deltas = tuple(float(d) for d in deltas)
+    if len(deltas) != 3 or not (deltas[0] > deltas[1] > deltas[2] > 0):
+        raise ValueError(f"deltas must be three decreasing positive masses, got {deltas}")
+    runs = [no_trade_deviation(economy, sigma, d, enforcement) for d in deltas]
+    p = [r.per_mass for r in runs]
+
+    def extrapolate(i, j):  # linear in delta through (delta_i, p_i) and (delta_j, p_j), at delta = 0
+        return (deltas[i] * p[j] - deltas[j] * p[i]) / (deltas[i] - deltas[j])
+
+    limit = extrapolate(1, 2)
+    error = float(np.max(np.abs(limit - extrapolate(0, 1))))
+    return R13Limit(limit, runs[-1].k / 2, error)
 
 
 def large_agents_sm_price(n, paper="issuer", protocol="buyers_bid", resources=0.75, supply=0.25):

@@ -50,11 +50,16 @@ def welfare_gain(economy, sigma, rule="regional_netting"):
 
 
 def power_mean(values, probs, r):
-    """M_r = (sum p x**r)**(1/r); geometric mean at r = 0."""
+    """M_r = (sum p x**r)**(1/r); geometric mean at r = 0. Computed as exp(log1p(sum p expm1(r log x)) / r)
+    (probabilities summing to one), which keeps its digits as r -> 0, where the direct form cancels."""
     x, p = np.asarray(values, float), np.asarray(probs, float)
-    if abs(r) < 1e-12:
+    if r == 0.0:
         return float(np.exp(p @ np.log(x)))
-    return float((p @ x ** r) ** (1.0 / r))
+    with np.errstate(divide="ignore"):
+        lx = np.log(x)
+    if abs(p.sum() - 1.0) > 1e-12 or not np.all(np.isfinite(lx)):
+        return float((p @ x ** r) ** (1.0 / r))
+    return float(np.exp(np.log1p(p @ np.expm1(r * lx)) / r))
 
 
 def mirror_gain_closed_form(g, v, sigma, region=HOME):

@@ -7,9 +7,13 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   iteration for both punishments, and our two-state stochastic extension;
 - :mod:`.deterministic` -- deterministic economies with time-varying prices and limits as Markov
   chains on dates, used for Figures 1-3 and the Theorem 2 check on transition paths;
-- :mod:`.claims` -- the quantities the claim checks test, one function per result (Lemma 1, Theorem 1,
-  Propositions 3 and 4),
-  each with its error estimate.
+- :mod:`.asymmetric` -- our two-state economy with an asymmetric chain: Perron root one, one-period
+  risk-free rates that differ from growth;
+- :mod:`.claims` -- the quantities the claim checks test, one function per result, each with its error
+  estimate: household-level results (Lemma 1, Theorem 1, the Figure 1 and 2 arguments, Propositions 3
+  and 4);
+- :mod:`.claims_equilibrium` -- the same for equilibrium-level results (Lemma 2, Propositions 1, 2 and 5,
+  Theorem 2, the App. C transition).
 
 Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
 on first use of one of their names (so that pages using only closed forms do not pay for numba's
@@ -28,11 +32,15 @@ _LAZY = {
                "consumption_at", "debt_limit_iteration", "er_residual_markov", "natural_limits",
                "perron", "risk_free_yields", "example_chain", "solve_household", "time_iteration_numpy",
                "two_state_markov", "value_at"),
-    "deterministic": ("FirstBinding", "PVArgument", "TimeChain", "first_binding", "pv_argument", "simulate",
-                      "time_chain"),
+    "deterministic": ("FirstBinding", "PVArgument", "ShadowLimits", "TimeChain", "first_binding", "pv_argument",
+                      "shadow_limits", "simulate", "time_chain"),
+    "asymmetric": ("AsymmetricEquilibrium", "asymmetric_two_state"),
     "claims": ("SOLVER_ERROR", "Lemma1Error", "Theorem1Gap", "lemma_1_error", "theorem_1_gap",
                "Figure1Gap", "figure_1_gap", "figure_2_gap", "Proposition3Gap", "proposition_3_gap", "Proposition4RollOver",
-               "proposition_4_roll_over"),
+               "proposition_4_roll_over", "TARGET", "TARGET_P3", "TARGET_FIGURES", "MAX_N"),
+    "claims_equilibrium": ("Lemma2Error", "lemma_2_error", "Proposition1Gap", "proposition_1_gap",
+                           "Proposition2Gap", "proposition_2_gap", "Proposition5Gap", "proposition_5_gap",
+                           "Theorem2Gap", "theorem_2_gap", "TransitionGap", "appc_transition_gap"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
 

@@ -21,7 +21,7 @@ from commitment.self_enforcing_debt.example import crra, er_residual_det  # noqa
 from commitment.self_enforcing_debt.markov import HouseholdSolution, solve_household, value_at
 
 __all__ = ["TimeChain", "time_chain", "Path", "simulate", "PVArgument", "pv_argument", "er_residual_det",
-           "FirstBinding", "first_binding"]
+           "FirstBinding", "first_binding", "ShadowLimits", "shadow_limits"]
 
 
 class TimeChain(NamedTuple):
@@ -207,3 +207,53 @@ def first_binding(q, y, phi, beta, sigma=1.0, cycle=2, *, n=400, T=60, bind_tol=
                 tau[t], pv[t] = t + k, price * phi[s]
                 break
     return FirstBinding(gap, er, tau, pv, pv - phi, float(bind_tol))
+
+
+class ShadowLimits(NamedTuple):
+    """Appendix B's objects on a deterministic path, date by date (our deterministic reading)."""
+
+    Y: np.ndarray  # Lemma 4: sum_{r=t}^{tau-1} (p_r/p_t) y_r, endowments before the plan binds again
+    phi_hat: np.ndarray  # Lemma 4: (p_tau/p_t) phi_tau, the limit at the first-binding date in date-t value
+    pv_consumption: np.ndarray  # sum_{r=t}^{tau-1} (p_r/p_t) c_r along the plan from the limit at t
+    budget_residual: np.ndarray  # phi_t + Y - phi_hat - pv_consumption (the plan's budget: zero)
+    shadow_low: np.ndarray  # min over r in [t, tau] of (p_r phi_r - p_tau phi_tau) / p_t (Step 1 / Lemma 6: >= 0)
+    shadow_high: np.ndarray  # max over r in [t, tau] of the same (Lemma 6: <= 0 for self-enforcing limits)
+
+
+def shadow_limits(q, y, phi, beta, tau, sigma=1.0, cycle=2, *, n=400) -> ShadowLimits:
+    r"""Appendix B's objects (Lemmas 4-7) on a deterministic path, for each date $t$ with a first-binding
+    date $\tau=\tau(t)$ (from :func:`first_binding`; dates with ``tau < 0`` give nan).
+
+    With one event per date the never-binding histories after $t$ are the dates $t,\dots,\tau-1$.
+    Lemma 4's $Y$ is the present value (in date-$t$ units) of the endowments there and its $\hat\phi$
+    the present value of the limit at the first-binding date, $(p_\tau/p_t)\phi_\tau$ (Lemma 8 says
+    $\phi_t=\hat\phi$ for self-enforcing limits). The plan from the limit at $t$ (solved by
+    :func:`~.markov.solve_household` and followed with :func:`simulate`) spends
+    $\phi_t+Y-\hat\phi$ in present value before $\tau$, which is Lemma 4's $\phi+Y\ge\hat\phi$
+    (``budget_residual`` is the plan's budget identity: a consistency check). The shadow limits of
+    Lemmas 5-6 roll over exactly back from $\tau$: $\tilde\phi_r=(p_\tau/p_r)\phi_\tau$ for
+    $r\in[t,\tau]$, and ``shadow_low``/``shadow_high`` give the smallest and largest of
+    $(p_r\phi_r-p_\tau\phi_\tau)/p_t$, the actual minus the shadow limit in date-$t$ value. The
+    deterministic proof on the page (Step 1) says the smallest is $\ge0$ for self-enforcing limits,
+    Lemma 6 that the largest is $\le0$: both zero is exact roll-over on $[t,\tau]$ (Lemma 9).
+    """
+    q, y, phi = (np.asarray(v, dtype=float).reshape(-1) for v in (q, y, phi))
+    tau = np.asarray(tau, dtype=int).reshape(-1)
+    S = q.size
+    if tau.size != S:
+        raise ValueError(f"tau must have one date per date of the chain ({S}), got {tau.size}")
+    chain = time_chain(q, y, phi, cycle)
+    rep = solve_household(chain.P, chain.Q, chain.y, chain.phi, beta, sigma, n=n)
+    out = np.full((6, S), np.nan)
+    for t in range(S):
+        if tau[t] <= t:
+            continue
+        k = int(tau[t] - t)
+        path = simulate(rep, chain, phi[t], k, s0=t)
+        p = np.concatenate([[1.0], np.cumprod(q[path.states[:-1]])])  # p_r / p_t, r = t..tau
+        Y = float(np.sum(p[:-1] * chain.y[path.states[:-1]]))
+        hat = float(p[-1] * phi[path.states[-1]])
+        pvc = float(np.sum(p[:-1] * path.c))
+        diff = p * phi[path.states] - hat
+        out[:, t] = (Y, hat, pvc, phi[t] + Y - hat - pvc, diff.min(), diff.max())
+    return ShadowLimits(*out)

@@ -1,0 +1,56 @@
+"""Answers of the debt-maturity chapter's exercises, computed (``book/debt_maturity/exercises.md``).
+
+Each function computes what an exercise asks for, from its statement, with the library's default grid;
+the exercise's self-check (:func:`commitment.selfcheck.check_answer`, entries in
+``commitment/data/selfchecks.toml``) compares a student's values with it. The page's solutions compute
+the same quantities in their own cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import commitment.debt_maturity as dm
+
+__all__ = ["range_economy", "wide_range_economy", "baseline_range_economy", "flat_curve_buyback_loss",
+           "decaying_bond_price"]
+
+
+def range_economy(tau_lo, tau_hi):
+    """With tau ~ U[tau_lo, tau_hi] and beta R = 0.9: the largest sustainable debt b_max(0.25), the
+    threshold l*, and the steady state at l = 0.25 (debt b_ss and repayment probability F_ss)."""
+    m = dm.create_model(beta=0.9 / 1.05, tau_lo=tau_lo, tau_hi=tau_hi)
+    s = dm.solve_planner(m, 0.25)
+    _, b_ss, F_ss = dm.steady_state_interior(m, 0.25)
+    return np.array([s.b_max, dm.boundary_threshold(m), b_ss, F_ss])
+
+
+def wide_range_economy():
+    """Exercise aahw-ex-range: :func:`range_economy` with tau ~ U[0.1, 0.95]."""
+    return range_economy(0.1, 0.95)
+
+
+def baseline_range_economy():
+    """The baseline's values (tau ~ U[0.2, 0.9]): a wrong answer to aahw-ex-range that gets a hint."""
+    return range_economy(0.2, 0.9)
+
+
+def flat_curve_buyback_loss():
+    """Exercise aahw-ex-flat: the loss from buying back the whole perpetuity at the steady state of
+    l = 0.5 (beta R = 0.9), :func:`commitment.debt_maturity.trade_loss` from the steady-state debt."""
+    m = dm.create_model(beta=0.9 / 1.05)
+    s5, s0 = dm.solve_map(m, [0.5, 0.0])
+    _, b_ss, _ = dm.steady_state_interior(m, 0.5)
+    return float(dm.trade_loss(s5, s0, b_ss)[0])
+
+
+def decaying_bond_price(lam=0.25, delta=0.9, v0=2.0):
+    """Exercise aahw-ex-decay: the price sum_k p_k delta^k of the bond with coupons lam delta^k (current
+    coupon included) at the promise v0, from the profile solver with no legacy debt after the first date T
+    with delta^T < 1e-6 (beta R = 0.9); by Proposition 2 it is minus the slope of B* in lam."""
+    m = dm.create_model(beta=0.9 / 1.05)
+    tail = dm.solve_planner(m, 0.0)
+    T = int(np.ceil(np.log(1e-6) / np.log(delta)))
+    prof = dm.solve_profile(m, lam * delta ** np.arange(T), tail)
+    p = dm.profile_discounts(prof, v0, T - 1)
+    return float(np.sum(p * delta ** np.arange(T)))
