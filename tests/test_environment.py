@@ -4,6 +4,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -137,3 +138,22 @@ def test_installed_versions_are_the_locked_ones():
         if installed != version:
             drift[name] = (version, installed)
     assert not drift, f"installed versions differ from requirements-lock.txt (locked, installed): {drift}; run make install"
+
+
+# --- numba's on-disk cache: what a second run of a page loads ---------------------------------------------
+
+SECOND_RUN = ("import commitment.debt_maturity as dm; "
+              "s = dm.solve_planner(dm.create_model(beta=0.9 / 1.05, N=100), 0.25); print(s.b_max)")
+
+
+def test_a_cached_parallel_kernel_loads_in_a_new_process(tmp_path):
+    """The debt-maturity solver's parallel kernel (prange) is compiled by a first process and loaded from
+    numba's cache by a second, as when a reader runs a page twice. numba 0.60 to 0.62 segfault on the load
+    (found by the lowest-versions lane, 2026-12-03; hence numba >= 0.63 in pyproject.toml)."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    runs = [subprocess.run([sys.executable, "-c", SECOND_RUN], env=env, capture_output=True, text=True, timeout=600)
+            for _ in range(2)]
+    for k, run in enumerate(runs, 1):
+        assert run.returncode == 0, f"run {k} exited with {run.returncode} (-11 or 139: segfault)\n{run.stderr[-2000:]}"
+    assert runs[0].stdout == runs[1].stdout
+    assert any((tmp_path / "numba-cache").rglob("*.nbi")), "nothing was cached"

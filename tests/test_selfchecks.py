@@ -115,7 +115,7 @@ def _notebook(path, *sources):
 
 def test_the_grader_records_each_notebook_s_answers(tmp_path, monkeypatch):
     monkeypatch.delenv(LOG_VARIABLE, raising=False)
-    some = NUMERICAL[0]
+    some = "nm-ex-kink"  # a cheap answer (NumPy and small numba kernels): the test is about the grader
     right = [float(v) for v in expected_answer(some)]
     imp = "from commitment.selfcheck import check_answer"
     books = [

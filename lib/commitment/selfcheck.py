@@ -209,7 +209,7 @@ def grade(notebooks, timeout: int = 600) -> list[dict]:
 
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     rows = []
     for path in map(Path, notebooks):
@@ -222,6 +222,8 @@ def grade(notebooks, timeout: int = 600) -> list[dict]:
                 ran, error = True, ""
             except CellExecutionError as err:
                 ran, error = False, str(err).strip().splitlines()[-1] if str(err).strip() else "a cell failed"
+            except DeadKernelError:
+                ran, error = False, "the kernel died (a crash in the notebook's code or out of memory)"
             finally:
                 os.environ.pop(LOG_VARIABLE, None)
             results = {}
