@@ -8,6 +8,7 @@ directives, the explorer calls), not from the PDF, so each test fails when the P
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -29,6 +30,8 @@ TOOLS = ("pdfinfo", "pdftotext", "pdffonts", "pdfimages")
 def _poppler():
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
+        if os.environ.get("COMMITMENT_REQUIRE_PDF") == "1":  # CI: a missing tool must not hide the tests
+            pytest.fail(f"COMMITMENT_REQUIRE_PDF=1 but poppler-utils ({', '.join(missing)}) is missing")
         pytest.skip(f"poppler-utils ({', '.join(missing)}) is needed to read the PDF back")
 
 
