@@ -80,3 +80,23 @@ def test_pages_run_in_parallel_into_the_cache_and_failures_are_not_stored(tmp_pa
     assert times[good] > 0 and times[bad] is None
     # the good page is in the cache as MyST-NB reads it; the failing one runs again next time
     assert editions.execute_pages(tmp_path, workers=2, echo=False).keys() == {bad}
+
+
+def test_each_worker_gives_its_pages_their_own_numba_cache(tmp_path, monkeypatch):
+    """Two kernels compiling the same kernel into one numba cache at once can leave it corrupt (a segfault
+    in CI); the parallel runner gives each worker's pages their own cache folder."""
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n  allow_errors: false\n")
+    (tmp_path / "book").mkdir()
+    out = tmp_path / "caches"
+    out.mkdir()
+    for k in range(4):
+        page = PAGE.format(value=1).replace(
+            'assert x == 1, "x is not 1"',
+            f'import os, pathlib; pathlib.Path(r"{out}/{k}").write_text(os.environ["NUMBA_CACHE_DIR"])')
+        (tmp_path / "book" / f"p{k}.md").write_text(page)
+    editions.execute_pages(tmp_path, workers=2, echo=False)
+    used = {p.read_text() for p in out.iterdir()}
+    base = tmp_path / "_build" / "numba-cache"
+    assert len(list(out.iterdir())) == 4
+    assert used <= {str(base / "worker-0"), str(base / "worker-1")}, used

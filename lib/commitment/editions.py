@@ -8,7 +8,9 @@ installed packages changed since they were filled (:func:`drop_stale_executions`
 failed executions (``_build/html/reports``) are dropped before each build, so that those left are this
 build's. The pages without a cached execution are then executed in parallel, one process per core
 (:func:`execute_pages`), and stored in the cache as MyST-NB would store them, so that the build itself
-takes every page from the cache.
+takes every page from the cache. Each of those processes gives its pages' kernels a numba cache of its
+own (``_build/numba-cache/worker-<k>``, or under ``NUMBA_CACHE_DIR`` when it is set): numba's cache is
+not safe against two processes compiling the same kernel into it at once.
 
 ``python -m commitment.editions student`` writes ``_build/student/_config.yml`` (the book's
 configuration with ``commitment_student_edition: true``, no source or notebook downloads, and the main
@@ -122,6 +124,18 @@ def _read_as_myst_nb(page: Path):
     return read_myst_markdown_notebook(page.read_text(encoding="utf-8"), MdParserConfig(), path=str(page))
 
 
+def _own_numba_cache(counter, base: str) -> None:
+    """Worker initializer: this worker's pages (their kernels) get their own numba cache folder,
+    ``<base>/worker-<k>``. Kernels of two workers that compile and store the same kernel at the same time
+    can leave a cache that another kernel then loads and crashes on (a segfault seen in CI, 2026-12-03,
+    with the debt-maturity solver's parallel kernel); one worker's pages run one after another, which is
+    how numba's cache is meant to be used."""
+    with counter.get_lock():
+        k = counter.value
+        counter.value += 1
+    os.environ["NUMBA_CACHE_DIR"] = str(Path(base) / f"worker-{k}")
+
+
 def _execute_page(page: Path, timeout: int, threads: int):
     """Execute one page as MyST-NB does (in its folder, stopping at the first error): (notebook, seconds,
     error text or None). Runs in a worker process; the page's kernel gets ``threads`` threads for BLAS and
@@ -164,7 +178,10 @@ def execute_pages(root: Path, workers: int | None = None, echo: bool = True) -> 
     if echo:
         print(f"Executing {len(todo)} pages on {workers} processes ...", flush=True)
     timeout = int(cfg.get("timeout", 30))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    ctx = get_context("spawn")
+    numba_caches = Path(os.environ.get("NUMBA_CACHE_DIR") or root / "_build" / "numba-cache")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_own_numba_cache,
+                             initargs=(ctx.Value("i", 0), str(numba_caches))) as pool:
         runs = {pool.submit(_execute_page, page, timeout, threads): page for page in todo}
         for done in as_completed(runs):
             page = runs[done]
