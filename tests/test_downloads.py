@@ -22,7 +22,7 @@ def test_page_offers_md_and_clean_ipynb_downloads(book_html, page):
         assert link in html, f"{rel}: no download link to {link}"
         assert (book_html / link).exists(), f"{rel}: {link} is linked but missing"
     nb = json.loads((book_html / "_sources" / rel.with_suffix(".ipynb")).read_text(encoding="utf-8"))
-    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code" and "install" not in c["metadata"].get("tags", [])]
     assert len(cells) == len(code_cells(page)), f"{rel}: the .ipynb download does not have the page's code cells"
     assert all(not c["outputs"] and c["execution_count"] is None for c in cells), f"{rel}: outputs not stripped"
 

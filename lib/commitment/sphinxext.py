@@ -19,8 +19,8 @@ of this build. The page depends on every chapter page and test file, so it is re
 a falsifier changes.
 
 It also adds the book's stylesheet (``commitment/static/commitment.css``: long cell outputs scroll),
-removes solutions in the student edition, drops duplicated inline scripts, and strips outputs from the
-downloadable ``.ipynb`` files.
+removes solutions in the student edition, drops duplicated inline scripts, and makes the downloadable
+``.ipynb`` files portable (:mod:`commitment.portable`: standard Markdown, no outputs).
 """
 
 from __future__ import annotations
@@ -245,21 +245,71 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
-def _strip_downloaded_notebooks(app, exception):
-    """Remove outputs from the ``.ipynb`` downloads (``_sources/``): readers get a clean notebook to run.
+def portable_context(app):
+    """What :func:`commitment.portable.portable_markdown` needs, from the built environment: every label's
+    number or title as the website shows it (``Lemma 15.3``, ``(15.1)``, a section's title) with its address,
+    every page's title and address, the bibliography's author-year texts and the MathJax macros."""
+    from commitment.portable import Context
 
-    MyST-NB writes the executed notebook there; the website shows the outputs already.
-    """
+    env, builder = app.env, app.builder
+    ctx = Context(site=app.config.html_baseurl or "")
+    for doc in env.found_docs:
+        ctx.docs[doc] = (env.titles[doc].astext() if doc in env.titles else doc, builder.get_target_uri(doc))
+    for label, (doc, anchor, title) in env.domaindata["std"]["labels"].items():
+        ctx.labels[label.lower()] = (str(title), f"{builder.get_target_uri(doc)}#{anchor}")
+    for doc, figtypes in env.toc_fignumbers.items():
+        for figtype, numbers in figtypes.items():
+            for anchor, number in numbers.items():
+                shown = ".".join(map(str, number))
+                if figtype == "displaymath":
+                    label, text = anchor.removeprefix("equation-"), f"({shown})"
+                else:  # as the website writes it: "Fig. 3.1", "Lemma 15.3" (sphinx-proof capitalises)
+                    text = app.config.numfig_format.get(figtype, f"{figtype} %s") % shown
+                    label, text = anchor, text[:1].upper() + text[1:]
+                ctx.labels[label.lower()] = (text, f"{builder.get_target_uri(doc)}#{anchor}")
+    ctx.citations = _citations(Path(app.srcdir), app.config.bibtex_bibfiles)
+    macros = ((app.config.mathjax3_config or {}).get("tex", {}).get("macros", {}))
+    ctx.macros = {k: (v, 0) if isinstance(v, str) else (v[0], int(v[1])) for k, v in macros.items()}
+    return ctx
+
+
+def _citations(srcdir: Path, bibfiles) -> dict[str, tuple[str, str]]:
+    """key -> (authors as the website's author-year style shows them, year)."""
+    from pybtex.database import parse_file
+
+    out = {}
+    for bib in bibfiles:
+        for key, entry in parse_file(str(srcdir / bib)).entries.items():
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            last = [" ".join(p.last_names) for p in people] or [entry.fields.get("title", key)]
+            names = last[0] if len(last) == 1 else f"{last[0]} and {last[1]}" if len(last) == 2 else f"{last[0]} et al."
+            out[key] = (names.replace("{", "").replace("}", ""), entry.fields.get("year", "n.d."))
+    return out
+
+
+def _portable_downloads(app, exception):
+    """Turn the ``.ipynb`` downloads (``_sources/``) into portable notebooks: MyST-only syntax rewritten as
+    standard Markdown with the website's numbers, references, citations and glued values, outputs removed,
+    and a first cell that installs the library where it is missing (:mod:`commitment.portable`).
+
+    MyST-NB writes the executed notebook there, and the glued values beside the executed notebook in
+    ``jupyter_execute/<page>.glue.json``; the website shows the outputs already, so readers get a clean
+    notebook to run."""
     if exception is not None or app.builder.format != "html":
         return
     import json
+    from dataclasses import replace
 
-    for path in Path(app.outdir, "_sources").rglob("*.ipynb"):
+    from commitment.portable import glued_values, portable_notebook
+
+    ctx = portable_context(app)
+    sources, executed = Path(app.outdir, "_sources"), Path(app.outdir).parent / "jupyter_execute"
+    for path in sources.rglob("*.ipynb"):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") == "code":
-                cell["outputs"] = []
-                cell["execution_count"] = None
+        doc = path.relative_to(sources).with_suffix("").as_posix()
+        glue_file = executed / f"{doc}.glue.json"
+        glue = glued_values(json.loads(glue_file.read_text(encoding="utf-8"))) if glue_file.exists() else {}
+        nb = portable_notebook(nb, replace(ctx, docname=doc, glue=glue))
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -279,5 +329,5 @@ def setup(app):
     app.add_config_value("commitment_student_edition", False, "env")
     app.add_transform(RemoveSolutions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
-    app.connect("build-finished", _strip_downloaded_notebooks)
+    app.connect("build-finished", _portable_downloads)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
