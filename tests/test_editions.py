@@ -100,3 +100,11 @@ def test_each_worker_gives_its_pages_their_own_numba_cache(tmp_path, monkeypatch
     base = tmp_path / "_build" / "numba-cache"
     assert len(list(out.iterdir())) == 4
     assert used <= {str(base / "worker-0"), str(base / "worker-1")}, used
+
+
+def test_pages_start_longest_first_and_pages_never_timed_before_first(tmp_path):
+    from commitment.editions import longest_first
+
+    pages = [tmp_path / "book" / f"{name}.md" for name in ("a", "b", "c", "d")]
+    last = {"book/a.md": 3.0, "book/b.md": 12.5, "book/d.md": 0.5}
+    assert [p.stem for p in longest_first(pages, tmp_path, last)] == ["c", "b", "a", "d"]

@@ -27,6 +27,7 @@ LaTeX build needs (the website's macros, exercise labels, a sentence under each 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -150,12 +151,20 @@ def _execute_page(page: Path, timeout: int, threads: int):
     return nb, result.time, (result.exc_string if result.err else None)
 
 
+def longest_first(pages: list[Path], root: Path, last: dict[str, float]) -> list[Path]:
+    """``pages`` in the order the workers should take them: those without a recorded time first, then by
+    the time their last run took (``last``: path relative to ``root`` -> seconds), longest first, so
+    that no long page starts when the other workers are about to finish."""
+    return sorted(pages, key=lambda page: -last.get(page.relative_to(root).as_posix(), float("inf")))
+
+
 def execute_pages(root: Path, workers: int | None = None, echo: bool = True) -> dict[Path, float | None]:
     """Execute in parallel, on ``workers`` processes (default: every core), the pages whose code has no
     execution in the cache, and store the successful ones there as MyST-NB would: the build that follows
     takes every page from the cache, and the execution report shows each page's own time. A page that
-    fails is not stored: the build executes it again and reports its error. Returns each executed page's
-    time in seconds (None if it failed)."""
+    fails is not stored: the build executes it again and reports its error. Pages start longest first
+    (:func:`longest_first`, with the times of earlier runs kept in ``_build/page-times.json``). Returns
+    each executed page's time in seconds (None if it failed)."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -172,6 +181,9 @@ def execute_pages(root: Path, workers: int | None = None, echo: bool = True) -> 
     times: dict[Path, float | None] = {}
     if not todo:
         return times
+    log = root / "_build" / "page-times.json"
+    last = json.loads(log.read_text(encoding="utf-8")) if log.exists() else {}
+    todo = longest_first(todo, root, last)
     cores = os.cpu_count() or 1
     workers = min(workers or cores, len(todo))
     threads = max(1, cores // workers)
@@ -192,6 +204,9 @@ def execute_pages(root: Path, workers: int | None = None, echo: bool = True) -> 
                                             check_validity=False, overwrite=True)
             if echo:
                 print(f"  {page.relative_to(root)}: {'failed' if error else f'{seconds:.1f} s'}", flush=True)
+    last.update({page.relative_to(root).as_posix(): t for page, t in times.items() if t is not None})
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(json.dumps(last, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return times
 
 
