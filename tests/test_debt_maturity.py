@@ -955,3 +955,20 @@ def test_stationarity_claims_fail_when_beta_R_is_one_over_economies(R_, tau_lo, 
     assume(np.isfinite(dm.value_of_debt(dm.solve_planner(m, l), 0.0)))
     args, tol = _drift_check(m, [l])
     assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="v' < v, beta R = 1")
+
+
+# ---------------------------------------------------------------- the explorer's stationary line without roots
+
+
+@pytest.mark.parametrize("beta_R, R_, tau_lo, tau_hi", [(0.9, 1.05, 0.2, 0.9), (0.9, 1.03, 0.2, 0.8),
+                                                       (0.85, 1.08, 0.1, 0.6), (0.97, 1.02, 0.3, 0.95)])
+def test_stationary_curve_matches_the_roots(beta_R, R_, tau_lo, tau_hi):
+    """The explorer's parametric stationary line (l solved from (aahw-ss-interior) at given v) against the
+    root finder of steady_state_interior at 15 of its own points (rounding only: brentq's xtol 1e-13)."""
+    from commitment.debt_maturity_explorers import stationary_curve, stationary_line
+
+    m = dm.create_model(R=R_, beta=beta_R / R_, tau_lo=tau_lo, tau_hi=tau_hi, N=50)
+    l, b = stationary_curve(m)
+    assert np.all(np.diff(l) >= 0) and l[0] == 0.0 and l[-1] > 0.99
+    pick = np.linspace(0, l.size - 1, 15).astype(int)
+    assert np.max(np.abs(stationary_line(m, l[pick]) - b[pick])) < 1e-8

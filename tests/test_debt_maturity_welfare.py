@@ -43,9 +43,33 @@ def test_proposition_1_in_the_paper_economies(beta_R):
         verify(*args, **kw)
 
 
-# Not yet a registered falsifier: the random-economy test of the tolerance (twice the change from the half debt
-# grid) failed at beta R = 1, l = 0 with 120 debt levels (gap 0.0092 against 0.0079), so the tolerance is not
-# yet a bound on coarse debt grids, and aahw-proposition-1 stays on the allowance list.
+@pytest.mark.usefixtures("one_thread")
+def test_proposition_1_gap_refines_a_coarse_debt_grid():
+    """From 120 levels (where the change from the half grid understated the error in an earlier random test)
+    the claim function doubles the debt grid until its own error estimates meet the targets, then passes."""
+    g = dm.proposition_1_gap(dm.create_model(beta=1.0 / R), 0.25, 120)
+    assert g.n_b > 120 and g.grid_error_V <= 2e-3 and g.grid_error_q <= 2e-4
+    for args, kw in _checks(g):
+        verify(*args, **kw)
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_proposition_1_gap_raises_when_the_grid_cannot_be_refined_enough():
+    with pytest.raises(RuntimeError, match="debt-grid error estimates"):
+        dm.proposition_1_gap(dm.create_model(beta=1.0 / R), 0.0, 120, max_n_b=240)
+
+
+# Not yet a registered falsifier: the claim function now refines its debt grid until its own error estimates
+# are small, but on random economies (2026-12-03, third increment: 15 draws, beta R in [0.85, 1], l in [0, 0.3],
+# tau_lo in [0.1, 0.4], tau_hi - tau_lo >= 0.3) the estimate still failed to bound the gap within about 0.3 of
+# b_max (log utility with consumption near 0), and wherever the planner's v-grid is capped (B*(v_max, l) above
+# the lowest debt level, narrow default-cost ranges) the planner itself is constrained at its grid top. Until the
+# kept region is defined by consumption rather than by a fixed debt margin, aahw-proposition-1 stays on the
+# allowance list. A third failure is not near b_max: at beta R = 0.899, l = 0.237, tau ~ U[0.19, 0.70] (not
+# capped), q_EG - q* = -3.4e-3 on the levels just above the no-default boundary's debt B*(vD_hi, l) = 7.67 while
+# the change from the half grid is 3e-10; with the debt grid anchored at that kink the gap was 3e-9 at 120
+# levels but 1.1e-2 at 240 and 5.6e-3 at 480. The price iteration on a debt grid seems to settle on different
+# fixed points near the kink: the next thing to understand before this test can be written.
 @pytest.mark.usefixtures("one_thread")
 @pytest.mark.parametrize("beta_R", [0.9, 1.0])
 def test_proposition_1_fails_when_lenders_require_more(beta_R):

@@ -571,3 +571,12 @@ def test_footnote_11_falsified_on_random_friends_economies(e, v, sigma, friends,
     econ = sm.friends_economy(psi_friend=psi_friend, e=e, v=v, g=0.0, friends=friends)
     args = _margin_check("bmv-footnote-11", sm.footnote_11_enforcement_margin, econ, sigma, "disliked_first")
     assert_falsified(verify_leq, *args, strict=True, kind="claim", what=FN11_WHAT)
+
+
+def test_margin_error_with_known_margins_equals_the_recomputed_one():
+    """The pages pass the margins they already have (``known=``) to save a solve; the measured error must
+    be the same as when margin_error recomputes them."""
+    econ = sm.mirror_economy(g=0.1, v=0.2, e=0.3, a=0.15)
+    m = sm.r2_enforcement_margin(econ, 2.0, "world_pool", 3.0)
+    assert sm.margin_error(sm.r2_enforcement_margin, econ, 2.0, "world_pool", 3.0, known=m) == \
+        sm.margin_error(sm.r2_enforcement_margin, econ, 2.0, "world_pool", 3.0)

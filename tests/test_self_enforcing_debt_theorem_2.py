@@ -19,15 +19,10 @@ from hypothesis import strategies as st
 from commitment.self_enforcing_debt import two_state_markov
 from commitment.self_enforcing_debt.claims_equilibrium import lemma_2_error, proposition_2_gap, theorem_2_gap
 from commitment.verification import assert_falsified, verify
+from tests.deciding import decided
 
 
-def _decided(compute):
-    """A claim computation counted only if it decides (converged solver, error estimate at its target)."""
-    try:
-        return compute()
-    except RuntimeError as e:
-        event(f"undecided: {str(e)[:40]}")
-        reject()
+_decided = decided
 
 
 # ---------------------------------------------------------------------------------------------

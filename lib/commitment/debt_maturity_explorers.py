@@ -30,7 +30,7 @@ from commitment import debt_maturity as dm
 from commitment.explorer import Slider
 from commitment.plotting import COLORS
 
-__all__ = ["stationary_line", "draw_map", "solve_capacity_map", "draw_capacity_map", "CAPACITY_SLIDERS",
+__all__ = ["stationary_line", "stationary_curve", "draw_map", "solve_capacity_map", "draw_capacity_map", "CAPACITY_SLIDERS",
            "yield_map", "draw_yields", "YIELD_SLIDERS"]
 
 COUPONS = np.round(np.linspace(0.0, 1.0, 21), 10)  # the coupons l = 0, 0.05, ..., 1 solved for a map
@@ -49,6 +49,35 @@ def stationary_line(m, ls):
         else:
             out.append(dm.steady_state_interior(m, l)[1])
     return np.array(out)
+
+
+def stationary_curve(m, n=2001):
+    """The stationary line of :func:`stationary_line` as a curve ``(l, b)``, drawn without root finding.
+
+    For beta R < 1, (aahw-ss-interior) is linear in ``l``: at a promise ``v`` in the default region it
+    holds for ``l(v) = y - c - (1 - beta R) c (1 - F/R) F/f`` (``c = exp(v - beta G(v))``), with
+    ``b(v) = (y - l - c)/(1 - F/R)``; ``n`` promises in ``(vD_lo, vD_hi)`` trace the interior branch
+    (ours; the explorer's figure only), and the no-default boundary ``R/(R-1) (y (1 - tau_hi) - l)`` is the
+    branch for ``0 <= l <= l*``. Only ``0 <= l <= 1`` is kept. ``l(v)`` falls with ``v`` (on 300 random
+    economies of the live sliders' ranges), so the curve is the graph of a function of ``l``; a test checks
+    its points against :func:`stationary_line`'s roots. For beta R = 1, :func:`stationary_line`."""
+    if abs(m.beta * m.R - 1) < 1e-12:
+        ls = np.linspace(0.0, 1.0, 201)
+        return ls, stationary_line(m, ls)
+    eps = 1e-9 * (m.vD_hi - m.vD_lo)
+    v = np.linspace(m.vD_lo + eps, m.vD_hi - eps, n)
+    F = dm.repay_cdf(v, m.beta, m.y, m.tau_lo, m.tau_hi)
+    f = dm.repay_pdf(v, m.beta, m.y, m.tau_lo, m.tau_hi)
+    c = np.exp(v - m.beta * dm.expected_max(v, m.beta, m.y, m.tau_lo, m.tau_hi))
+    l_int = m.y - c - (1 - m.beta * m.R) * c * (1 - F / m.R) * F / f
+    b_int = (m.y - l_int - c) / (1 - F / m.R)
+    l_star = dm.boundary_threshold(m)
+    l_bd = np.linspace(0.0, max(l_star, 0.0), 50) if l_star > 0 else np.empty(0)
+    b_bd = m.R / (m.R - 1) * (m.y * (1 - m.tau_hi) - l_bd)
+    order = np.argsort(l_int)
+    l_int, b_int = l_int[order], b_int[order]
+    keep = (l_int >= max(l_star, 0.0)) & (l_int <= 1.0)
+    return np.concatenate([l_bd, l_int[keep]]), np.concatenate([b_bd, b_int[keep]])
 
 
 def draw_map(ax, m, sols, ls, v_solid, v_dotted, paths, b_top, steady=None):
@@ -90,10 +119,9 @@ def draw_map(ax, m, sols, ls, v_solid, v_dotted, paths, b_top, steady=None):
 @lru_cache(maxsize=32)
 def solve_capacity_map(beta_R, R, tau_lo, tau_hi):
     """The planner's debt capacity B*(v, l) at N = 300 for the coupons l = 0, 0.05, ..., 1, and the
-    stationary line on 201 coupons: ``(model, coupons, solutions, (l, b))``."""
+    stationary line (:func:`stationary_curve`): ``(model, coupons, solutions, (l, b))``."""
     m = dm.create_model(R=R, beta=beta_R / R, tau_lo=tau_lo, tau_hi=tau_hi, N=300)
-    fine = np.linspace(0.0, 1.0, 201)
-    return m, COUPONS, dm.solve_map(m, COUPONS), (fine, stationary_line(m, fine))
+    return m, COUPONS, dm.solve_map(m, COUPONS), stationary_curve(m)
 
 
 def draw_capacity_map(beta_R, R, tau_lo, tau_hi, l0):
@@ -133,11 +161,15 @@ def yield_map():
     return m9, dict(zip(COUPONS, dm.solve_map(m9, COUPONS, tol=1e-11)))
 
 
-def draw_yields(b0, l):
+def draw_yields(b0, l, *, solved=None):
     """Left: the yield curve r_k, k = 1, ..., 30, after the period's choice at (b0, l), with the
     steady-state rate R/F - 1 (Section 6.1, Figure 4). Right: the loss in current consumption from moving
-    the perpetuity stock to l' instead of staying passive (zero at l' = l, positive elsewhere)."""
-    m9, map9 = yield_map()
+    the perpetuity stock to l' instead of staying passive (zero at l' = l, positive elsewhere).
+    ``solved`` (optional): ``(model, {l: solution})`` as :func:`yield_map` returns it, e.g. the page's own
+    solutions (bind it with ``functools.partial``), used instead of solving the economy again."""
+    m9, map9 = yield_map() if solved is None else solved
+    if solved is not None and not all(any(abs(c - k) < 1e-12 for k in map9) for c in COUPONS):
+        raise ValueError("solved must hold a solution at every coupon l = 0, 0.05, ..., 1")
     R = m9.R
     l = COUPONS[np.argmin(np.abs(COUPONS - l))]  # the live slider moves on the grid of solved coupons
     s = map9[l]

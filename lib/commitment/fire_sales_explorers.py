@@ -14,7 +14,8 @@ Importing does no work: the economies are solved on the first call (and cached: 
 only in display sliders share one solve).
 
 - :func:`draw_env1` -- Environment 1 of Kilenthong and Townsend (2014) under other parameters
-  (page ``segregated_exchanges``).
+  (page ``segregated_exchanges``); :func:`draw_env1_grids`, its website version, marks both grid steps
+  of :data:`GRID_STEPS` in each figure.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from commitment import fire_sales as fs
 from commitment.explorer import NothingToDraw, Slider
 from commitment.plotting import COLORS
 
-__all__ = ["ENV1_SLIDERS", "ENV1_LIVE_SLIDERS", "solve_env1", "draw_env1"]
+__all__ = ["ENV1_SLIDERS", "ENV1_LIVE_SLIDERS", "GRID_STEPS", "solve_env1", "draw_env1", "draw_env1_grids"]
 
 
 def _frontier(econ, lo, hi, n):
@@ -99,19 +100,37 @@ def draw_env1(sigma, e20, alpha1, beta=1.0, R=1.0, z_eval=None, grid_step=0.0):
     supporting band of rights prices (56) across exchanges z, the active exchange, and the whole band at
     the unused exchange ``z_eval``. Under the figure: both allocations.
     """
+    return _draw_env1(sigma, e20, alpha1, beta, R, z_eval, (grid_step,) if grid_step > 0 else ())
+
+
+def draw_env1_grids(sigma, e20, alpha1, z_eval=None):
+    """The website's version of :func:`draw_env1`: the grid equilibria for the steps of
+    :data:`GRID_STEPS` marked together in one figure (the live version moves the step with a slider), so
+    the static explorer renders a third of the figures for the same content."""
+    return _draw_env1(sigma, e20, alpha1, 1.0, 1.0, z_eval, GRID_STEPS)
+
+
+GRID_STEPS = (0.025, 0.05)  # the grid steps the website's explorer marks
+_GRID_MARKERS = ("D", "^", "v", "P")
+
+
+def _draw_env1(sigma, e20, alpha1, beta, R, z_eval, grid_steps):
     econ, ce_, se_, U1_, U2_, zs_, b = solve_env1(sigma, e20, alpha1, beta, R)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
     a1.plot(U2_, U1_, color=COLORS["first_best"], label="constrained frontier")
     a1.plot(ce_.U[1], ce_.U[0], "o", color=COLORS["autarky"], label="collateral equilibrium")
     a1.plot(se_.U[1], se_.U[0], "s", color=COLORS["equilibrium"], label="segregated exchanges")
-    if grid_step > 0:  # exchanges restricted to the multiples of grid_step around z*
-        zg = grid_step * (np.round(se_.z[0, 0] / grid_step) + np.arange(-4, 5))
+    none = []
+    for i, step in enumerate(grid_steps):  # exchanges restricted to the multiples of the step around z*
+        zg = step * (np.round(se_.z[0, 0] / step) + np.arange(-4, 5))
         try:
             sg_ = fs.segregated_equilibrium(econ, z_grid=zg[(zg > 0) & (zg < fs._z_max(econ))])
-            a1.plot(sg_.U[1], sg_.U[0], "D", color=COLORS["alternative"],
-                    label=f"grid {grid_step:g}: z = {sg_.z[0, 0]:.3f}")
+            a1.plot(sg_.U[1], sg_.U[0], _GRID_MARKERS[i % len(_GRID_MARKERS)], color=COLORS["alternative"],
+                    label=f"grid {step:g}: z = {sg_.z[0, 0]:.3f}")
         except RuntimeError:
-            a1.set_title(f"grid {grid_step:g}: no single exchange is an equilibrium", fontsize=9)
+            none.append(f"{step:g}")
+    if none:
+        a1.set_title(f"grid {', '.join(none)}: no single exchange is an equilibrium", fontsize=9)
     a1.set_xlabel("utility of type 2")
     a1.set_ylabel("utility of type 1")
     a1.legend(loc="lower left", fontsize=8)
@@ -128,17 +147,17 @@ def draw_env1(sigma, e20, alpha1, beta=1.0, R=1.0, z_eval=None, grid_step=0.0):
     return fig, _allocation_table(ce_, se_)  # the table is shown below the figure
 
 
-ENV1_SLIDERS = (
+ENV1_SLIDERS = (  # the website's sliders, for draw_env1_grids (both grid steps in every figure)
     # σ is fixed on the website (each static value multiplies the frames to render, and the page has a
     # time budget); the live version moves it
     Slider("sigma", "CRRA σ", (2.0,), 2.0, live=(1.2, 4.0, 0.1)),
     Slider("e20", "borrower's date-0 endowment", (1.0, 1.75, 2.5), 1.0, live=(0.5, 2.5, 0.05)),
     Slider("alpha1", "share of lenders α¹", (0.5, 0.6), 0.5, live=(0.2, 0.8, 0.05)),
-    Slider("grid_step", "exchange-grid step (0: continuum)", (0.0, 0.025, 0.05), 0.0, live=(0.0, 0.05, 0.0025)),
     Slider("z_eval", "band evaluated at z", (0.7,), 0.7, live=(0.6, 0.95, 0.005)),
 )
-# the live version adds beta and R, and moves every slider continuously
+# the live version (draw_env1) moves the grid step, adds beta and R, and moves every slider continuously
 ENV1_LIVE_SLIDERS = ENV1_SLIDERS + (
+    Slider("grid_step", "exchange-grid step (0: continuum)", (0.0, 0.025, 0.05), 0.0, live=(0.0, 0.05, 0.0025)),
     Slider("beta", "discount factor β", (0.9, 1.0), 1.0, live=(0.8, 1.0, 0.01)),
     Slider("R", "return on storage R", (1.0,), 1.0, live=(0.8, 1.2, 0.01)),
 )

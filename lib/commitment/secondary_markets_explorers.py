@@ -22,12 +22,13 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from commitment import secondary_markets as sm
 from commitment.explorer import Slider
 from commitment.plotting import COLORS
 
-__all__ = ["SM_SETS", "sm_mask", "regimes", "gain_curve", "draw_regimes", "REGIME_SLIDERS",
+__all__ = ["SM_SETS", "KAPPA_SHOWN", "E_SHOWN", "sm_mask", "regimes", "gain_curve", "draw_regimes", "REGIME_SLIDERS",
            "REGIME_LIVE_SLIDERS"]
 
 SM_SETS = ("all states", "Home-rich states", "Foreign-rich states", "no state")
@@ -81,6 +82,27 @@ def _regime_table(econ, regs, sigma):
     return rows
 
 
+KAPPA_SHOWN = (1.0, 2.0, 4.0)
+E_SHOWN = (0.0, 0.3, 0.6)
+
+
+def _kappa_e_line(econ, sigma, mask, g, v, a, regs):
+    """One line of text for every frame: the expected volume at the gross-ups ``KAPPA_SHOWN`` and Home's
+    no-markets welfare (CE vs the first best) at the dispersions ``E_SHOWN``, so that the static explorer
+    shows what kappa and e change without a figure per value (neither moves the gain curve: kappa changes
+    no allocation, e only the no-markets row)."""
+    vols = [sm.partial_market_volume(econ, sigma, mask, kappa=k)[1] for k in KAPPA_SHOWN]
+    ces = []
+    for e_ in E_SHOWN:
+        ec = sm.mirror_economy(g=g, v=v, e=e_, a=a)
+        W_fb = sm.regional_welfare(ec, *regs["commitment"], sigma)  # the first best pools e: same allocation
+        ces.append(100 * sm.ce_gain(sm.regional_welfare(ec, ec.y0, ec.Y, sigma), W_fb, sigma)[0])
+    return ("<p>Volume at κ = " + ", ".join(f"{k:g}" for k in KAPPA_SHOWN) + ": "
+            + ", ".join(f"{x:.3f}" for x in vols) + " (the allocation does not move). Home's no-markets welfare "
+            "vs the first best at e = " + ", ".join(f"{x:g}" for x in E_SHOWN) + ": "
+            + ", ".join(f"{x:+.2f}%" for x in ces) + " (the other rows do not move).</p>")
+
+
 def draw_regimes(sigma=2.0, g=0.1, v=0.2, e=0.3, a=0.0, kappa=1.0, sm_states="all states"):
     """The gain of secondary markets (in the states ``sm_states``) over no commitment, for both regions,
     against risk aversion, with the chosen sigma marked; under it, a table of the four regimes (type A's
@@ -89,11 +111,12 @@ def draw_regimes(sigma=2.0, g=0.1, v=0.2, e=0.3, a=0.0, kappa=1.0, sm_states="al
     econ = sm.mirror_economy(g=g, v=v, e=e, a=a)  # the live ranges keep 1 - |g| - v >= 0.2 > 0
     regs = regimes(econ, sigma, sm_states)
     rows = _regime_table(econ, regs, sigma)
-    _, vol = sm.partial_market_volume(econ, sigma, sm_mask(econ, sm_states), kappa=kappa)  # partial-market portfolios
+    mask = sm_mask(econ, sm_states)
+    _, vol = sm.partial_market_volume(econ, sigma, mask, kappa=kappa)  # partial-market portfolios
     head = ("<tr><th>regime</th>" + "".join(f"<th>{r}: {x}</th>" for r in ("H", "F")
             for x in ("c₀", "E c₁", "sd c₁", "CE vs FB")) + "</tr>")
     html = (f"<table>{head}{''.join(rows)}</table><p>Type-A agents shown. Expected secondary-market volume "
-            f"(face value resold): {vol:.3f}.</p>")
+            f"(face value resold): {vol:.3f}.</p>" + _kappa_e_line(econ, sigma, mask, g, v, a, regs))
     sig, lam = gain_curve(g, v, e, a, sm_states)
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
     ax.plot(sig, lam[:, 0], color=COLORS["equilibrium"], label="home")
@@ -101,6 +124,7 @@ def draw_regimes(sigma=2.0, g=0.1, v=0.2, e=0.3, a=0.0, kappa=1.0, sm_states="al
     ax.axvline(sigma, color=COLORS["reference"], ls=":")
     ax.set_xscale("log")
     ax.set_xticks([0.25, 0.5, 1, 2, 5, 10], ["0.25", "0.5", "1", "2", "5", "10"])
+    ax.xaxis.set_minor_locator(NullLocator())  # the log axis's unlabelled minor ticks: a third of each frame's time
     ax.set_xlabel("risk aversion σ")
     ax.set_ylabel("gain of secondary markets, %")
     ax.legend(loc="upper left")

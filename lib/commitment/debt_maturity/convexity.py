@@ -33,7 +33,7 @@ class ConvexityInL(NamedTuple):
     F_next: np.ndarray
 
 
-def proposition_2_second_difference(model, l, dl=0.05):
+def proposition_2_second_difference(model, l, dl=0.05, *, fine=None):
     """Proposition 2 (convexity) in the perpetuity economy: ``d2(v) = B*(v, l-dl) - 2 B*(v, l) + B*(v, l+dl)``.
 
     Adding the inequality (aahw-convexity) of Proposition 2 at the coupon ``l`` for ``l' = l + dl`` and
@@ -45,8 +45,9 @@ def proposition_2_second_difference(model, l, dl=0.05):
 
     ``B*`` comes from :func:`solve_planner`, which imposes nothing about convexity in ``l``. The three
     coupons are solved on ``model``'s grid and on a grid with half the nodes (same parameters and pad);
-    the coarse ``d2``, interpolated at the fine nodes, gives the measured grid error. Returns a
-    :class:`ConvexityInL`.
+    the coarse ``d2``, interpolated at the fine nodes, gives the measured grid error. ``fine`` (optional):
+    the planner's solutions at ``l - dl``, ``l``, ``l + dl`` on ``model``'s grid (e.g. from the page's own
+    map), used instead of solving them again. Returns a :class:`ConvexityInL`.
     """
     l, dl = float(l), float(dl)
     if not (math.isfinite(dl) and dl > 0):
@@ -56,7 +57,12 @@ def proposition_2_second_difference(model, l, dl=0.05):
     coarse = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
                           N=max(50, model.N // 2), pad=model.pad)
     ls = [l - dl, l, l + dl]
-    fine = solve_map(model, ls)
+    if fine is None:
+        fine = solve_map(model, ls)
+    elif len(fine) != 3:
+        raise ValueError(f"fine must hold three solutions (at l - dl, l, l + dl), got {len(fine)}")
+    else:
+        fine = [_given_or_solved(model, x, s) for x, s in zip(ls, fine)]
     d2 = fine[0].B - 2.0 * fine[1].B + fine[2].B
     d2_coarse = sum(w * debt_capacity(s, model.v) for w, s in zip((1.0, -2.0, 1.0), solve_map(coarse, ls)))
     mid = fine[1]

@@ -13,7 +13,7 @@ import numpy as np
 import commitment.debt_maturity as dm
 
 __all__ = ["range_economy", "wide_range_economy", "baseline_range_economy", "flat_curve_buyback_loss",
-           "decaying_bond_price"]
+           "decaying_bond_price", "grid_search_euler_residuals", "grid_search_euler_order"]
 
 
 def range_economy(tau_lo, tau_hi):
@@ -54,3 +54,35 @@ def decaying_bond_price(lam=0.25, delta=0.9, v0=2.0):
     prof = dm.solve_profile(m, lam * delta ** np.arange(T), tail)
     p = dm.profile_discounts(prof, v0, T - 1)
     return float(np.sum(p * delta ** np.arange(T)))
+
+
+GRID_EXERCISE_N = (200, 400, 800, 1600)
+
+
+def grid_search_euler_residuals(N_values=GRID_EXERCISE_N, margin=0.05):
+    """Exercise aahw-ex-grid: the largest residual of the Euler equation with default risk, the paper's
+    (16), c(v') - beta R c(v) - (f(v')/F(v')) B*(v', l), of pure grid search (``refine=False``) at
+    beta R = 0.9 and l = 0.25, for each N in ``N_values``.
+
+    The states are the statement's: grid nodes with B*(v, l) >= 0 and c(v) > 1e-6 whose next promise v'
+    lies in [vD_lo + margin, vD_hi - margin] (away from the kinks at the ends of the default region).
+    Under grid search v' is a node, so c(v') is read off the grid."""
+    out = []
+    for N in N_values:
+        m = dm.create_model(beta=0.9 / 1.05, N=N)
+        s = dm.solve_planner(m, 0.25, refine=False)
+        vn = s.v_next
+        sel = (vn > m.vD_lo + margin) & (vn < m.vD_hi - margin) & (s.c > 1e-6) & (s.B >= 0)
+        c_next = s.c[np.searchsorted(m.v, vn[sel])]
+        F = dm.repay_cdf(vn[sel], m.beta, m.y, m.tau_lo, m.tau_hi)
+        f = dm.repay_pdf(vn[sel], m.beta, m.y, m.tau_lo, m.tau_hi)
+        out.append(np.max(np.abs(c_next - m.beta * m.R * s.c[sel] - f / F * dm.debt_capacity(s, vn[sel]))))
+    return np.array(out)
+
+
+def grid_search_euler_order(N_values=GRID_EXERCISE_N, margin=0.05):
+    """Exercise aahw-ex-grid: the order of convergence of grid search's Euler residual, minus the
+    least-squares slope of log(largest residual) against log N over ``N_values``
+    (:func:`grid_search_euler_residuals`)."""
+    r = grid_search_euler_residuals(N_values, margin)
+    return float(-np.polyfit(np.log(np.asarray(N_values, float)), np.log(r), 1)[0])

@@ -233,7 +233,9 @@ def lemma_3_residual(sol, eq, *, margin=0.05):
 class Proposition1Gap(NamedTuple):
     """Proposition 1 on the debt grid (:func:`proposition_1_gap`): at the debt levels ``b`` kept, the
     Eaton-Gersovitz equilibrium's price ``q_EG(b')`` and value ``V_EG(b)`` minus the planner's ``q*`` and
-    ``V*``; ``tol_q``, ``tol_V`` their measured errors; ``R_L`` the lenders' required return."""
+    ``V*``; ``tol_q``, ``tol_V`` their measured errors; ``R_L`` the lenders' required return; ``n_b`` the
+    number of debt levels the claim function refined to, and ``grid_error_V``, ``grid_error_q`` the debt
+    grid's part of the tolerances there."""
 
     b: np.ndarray
     q_gap: np.ndarray
@@ -241,25 +243,39 @@ class Proposition1Gap(NamedTuple):
     tol_q: float
     tol_V: float
     R_L: float
+    n_b: int = 0
+    grid_error_V: float = 0.0
+    grid_error_q: float = 0.0
 
 
-def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=None):
+def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=None, target_V=2e-3,
+                      target_q=2e-4, max_n_b=4000):
     """Proposition 1 (every Markov equilibrium is the planner's solution): the Eaton-Gersovitz price
-    iteration (:func:`eaton_gersovitz`, which never uses the planner's Bellman equation) on ``n_b`` debt
-    levels in ``[-0.5, b_max(l))`` against the planner's ``q*(b') = F(V*(b'))/R`` and ``V*(b)``, at the
-    levels at least ``margin`` below ``b_max``.
+    iteration (:func:`eaton_gersovitz`, which never uses the planner's Bellman equation) on debt levels in
+    ``[-0.5, b_max(l))`` against the planner's ``q*(b') = F(V*(b'))/R`` and ``V*(b)``, at the levels at
+    least ``margin`` below ``b_max``.
 
     ``R_L`` (default ``R``): the return lenders require. With ``R_L > R`` lenders do not break even at the
     planner's ``R``, a hypothesis of the proposition, and the equilibrium differs from the planner at ``R``.
     The tolerances are measured: twice the change of the equilibrium from the grid with every other debt
     level (the debt grid's error), plus the planner's grid error (``V*`` on ``model``'s grid against half
-    the nodes, and ``q*`` likewise) and the price iteration's stopping rule ``1e-7``. ``sol``, ``eq``
-    (optional): the planner's solution at ``l`` and the Eaton-Gersovitz solution on the same ``n_b`` levels
-    (at ``R_L = R``), used instead of computing them again. Returns a :class:`Proposition1Gap`."""
+    the nodes, and ``q*`` likewise) and the price iteration's stopping rule ``1e-7``.
+
+    The debt grid refines itself: starting from ``n_b`` levels, it doubles (the previous grid is then the
+    half grid, so each doubling costs one price iteration) until the debt grid's error estimates are at
+    most ``target_V`` and ``target_q``, where the estimate is in its asymptotic range (on coarse grids the
+    change from the half grid can understate the error). Raises ``RuntimeError`` with the estimates
+    reached if that needs more than ``max_n_b`` levels. ``sol``, ``eq`` (optional): the planner's solution
+    at ``l`` and the Eaton-Gersovitz solution on the ``n_b`` starting levels (at ``R_L = R``), used
+    instead of computing them again. Returns a :class:`Proposition1Gap`."""
     if not (isinstance(n_b, (int, np.integer)) and n_b >= 40 and n_b % 2 == 0):
         raise ValueError(f"n_b must be an even integer >= 40 (debt levels; the half grid is every other one), got {n_b!r}")
     if not (math.isfinite(margin) and margin >= 0):
         raise ValueError(f"margin must be finite and >= 0, got {margin!r}")
+    if not (math.isfinite(target_V) and target_V > 0 and math.isfinite(target_q) and target_q > 0):
+        raise ValueError(f"target_V and target_q must be finite and > 0, got {target_V!r}, {target_q!r}")
+    if not (isinstance(max_n_b, (int, np.integer)) and max_n_b >= n_b):
+        raise ValueError(f"max_n_b must be an integer >= n_b = {n_b}, got {max_n_b!r}")
     R_L = model.R if R_L is None else float(R_L)
     if not (math.isfinite(R_L) and R_L >= model.R):
         raise ValueError(f"R_L must be finite and >= R = {model.R}, got {R_L!r}")
@@ -267,19 +283,32 @@ def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=
     half = create_model(y=model.y, R=model.R, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi,
                         N=max(50, model.N // 2), pad=model.pad)
     sol_half = solve_planner(half, l)
-    b = np.linspace(-0.5, sol.b_max, n_b + 1)[:-1]
     lenders = model._replace(R=R_L)
+
+    def levels(n):
+        return np.linspace(-0.5, sol.b_max, n + 1)[:-1]
+
+    b = levels(n_b)
     if eq is None or R_L != model.R:
         eq = eaton_gersovitz(lenders, l, b)
     elif not np.array_equal(eq.b, b):
         raise ValueError("eq must be the Eaton-Gersovitz solution on np.linspace(-0.5, b_max, n_b + 1)[:-1]")
     eq2 = eaton_gersovitz(lenders, l, b[::2])
-    # levels at least margin below b_max, where both planner grids have a value (the half grid's b_max differs)
-    keep = (b <= sol.b_max - margin) & np.isfinite(value_of_debt(sol_half, b))
-    keep2 = keep[::2]
+    while True:
+        # levels at least margin below b_max, where both planner grids have a value (the half grid's b_max differs)
+        keep = (b <= sol.b_max - margin) & np.isfinite(value_of_debt(sol_half, b))
+        keep2 = keep[::2]
+        e_grid_V = 2.0 * float(np.max(np.abs(eq.V[::2][keep2] - eq2.V[keep2])))
+        e_grid_q = 2.0 * float(np.max(np.abs(eq.q[::2][keep2] - eq2.q[keep2])))
+        if e_grid_V <= target_V and e_grid_q <= target_q:
+            break
+        if 2 * b.size > max_n_b:
+            raise RuntimeError(f"proposition_1_gap: debt-grid error estimates {e_grid_V:.3g} (V), {e_grid_q:.3g} (q) "
+                               f"above the targets {target_V:g}, {target_q:g} at n_b = {b.size} (max_n_b = {max_n_b})")
+        b, eq2 = levels(2 * b.size), eq
+        eq = eaton_gersovitz(lenders, l, b)
     V_star, q_star = value_of_debt(sol, b[keep]), one_period_price(sol, b[keep])
     e_planner_V = float(np.max(np.abs(V_star - value_of_debt(sol_half, b[keep]))))
     e_planner_q = float(np.max(np.abs(q_star - one_period_price(sol_half, b[keep]))))
-    tol_V = 2.0 * float(np.max(np.abs(eq.V[::2][keep2] - eq2.V[keep2]))) + e_planner_V
-    tol_q = 2.0 * float(np.max(np.abs(eq.q[::2][keep2] - eq2.q[keep2]))) + e_planner_q + 1e-7
-    return Proposition1Gap(b[keep], eq.q[keep] - q_star, eq.V[keep] - V_star, tol_q, tol_V, R_L)
+    return Proposition1Gap(b[keep], eq.q[keep] - q_star, eq.V[keep] - V_star, e_grid_q + e_planner_q + 1e-7,
+                           e_grid_V + e_planner_V, R_L, int(b.size), e_grid_V, e_grid_q)

@@ -12,10 +12,12 @@ import numpy as np
 from commitment.fire_sales import economy
 from commitment.fire_sales.economy import collateral_economy
 from commitment.fire_sales.equilibrium import collateral_equilibrium
-from commitment.fire_sales.exchanges import public_finance_equilibrium, segregated_equilibrium
+from commitment.fire_sales.exchanges import (grid_candidate, public_finance_equilibrium, rights_price_band,
+                                             segregated_equilibrium)
 from commitment.fire_sales.planner import planner_max_u1
 
-__all__ = ["SIGMA_VALUES", "rights_prices_by_sigma", "reversal_economy", "reversal_storage", "storage_tax_gains"]
+__all__ = ["SIGMA_VALUES", "rights_prices_by_sigma", "reversal_economy", "reversal_storage", "storage_tax_gains",
+           "GRID_CENTRE", "grid_band_slack", "smallest_supporting_step"]
 
 SIGMA_VALUES = (1.5, 2.0, 3.0, 4.0)
 
@@ -51,3 +53,38 @@ def storage_tax_gains():
     se = segregated_equilibrium(env1)
     only = public_finance_equilibrium(env1, se.P[0, 0], storage_only=True)
     return np.asarray(only.U, dtype=float) - np.asarray(se.U, dtype=float)
+
+
+GRID_CENTRE = 0.7729  # the active exchange of Table 2 (exercise kt-ex-grid)
+
+
+def grid_band_slack(step, z_c=GRID_CENTRE, economy_=None):
+    """Exercise kt-ex-grid: the narrowest supporting band (upper minus lower rights price, Section 2.1.5,
+    eq. 56) at the eight other points of the grid z_c + step * {-4, ..., 4}, for the single-exchange
+    allocation with the active exchange held at z_c (Environment 1 unless ``economy_`` is given).
+    Non-negative exactly when z_c supports a pure equilibrium on that grid."""
+    if not 0 < step:
+        raise ValueError(f"step must be positive, got {step!r}")
+    econ = economy.ENV1 if economy_ is None else economy_
+    cand = grid_candidate(econ, z_c)
+    widths = []
+    for j in (-4, -3, -2, -1, 1, 2, 3, 4):
+        lower, upper = rights_price_band(econ, cand, z_c + step * j)
+        widths.append(upper - lower)
+    return min(widths)
+
+
+def smallest_supporting_step(z_c=GRID_CENTRE, steps=np.arange(0.001, 0.0505, 0.001)):
+    """Exercise kt-ex-grid: the smallest grid step s for which the exchange z_c = 0.7729 supports a pure
+    equilibrium of Environment 1 on the grid z_c + s * {-4, ..., 4} (every band non-empty), found by a
+    scan of ``steps`` and Brent's method on :func:`grid_band_slack` in the first bracket after which the
+    scan stays non-negative. Raises RuntimeError when the scan never becomes non-negative."""
+    from scipy.optimize import brentq
+
+    steps = np.asarray(steps, dtype=float)
+    slack = np.array([grid_band_slack(s, z_c) for s in steps])
+    negative = np.flatnonzero(slack < 0)
+    if negative.size == 0 or negative[-1] == steps.size - 1:
+        raise RuntimeError("the scan of steps does not bracket the smallest supporting step")
+    i = negative[-1]
+    return brentq(grid_band_slack, steps[i], steps[i + 1], args=(z_c,), xtol=1e-12)

@@ -48,6 +48,8 @@ Modules, following the chapter's pages:
 - :mod:`.enforcement_risk` -- R10 and footnote 13, friends and foes (page ``robustness``);
 - :mod:`.equilibrium` -- R2 found from primary portfolios that are not the first best: the secondary
   market from valuations, the agents' portfolio choice and the fixed point (page ``secondary_markets``).
+- :mod:`.exercises` -- the answers behind the exercises' self-checks (page ``exercises``; not
+  re-exported).
 
 Every public name is re-exported here, so ``from commitment.secondary_markets import X`` works for all of
 them.

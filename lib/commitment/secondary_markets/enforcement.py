@@ -394,12 +394,13 @@ def margin_tolerance(error, safety=10.0):
     return float(10.0 ** np.ceil(np.log10(safety * err)))
 
 
-def margin_error(claim, *args, **kwargs):
+def margin_error(claim, *args, known=None, **kwargs):
     """Measured numerical error of a margin claim function (:func:`r1_enforcement_margin` to
     :func:`r4_enforcement_margin`) at the given arguments: the largest gap between its margins and the
     same margins recomputed with the Negishi solver for the first best (an independent algorithm,
-    budget tolerance 1e-12) and with the NumPy twin of the enumeration kernel."""
-    m = claim(*args, **kwargs)
+    budget tolerance 1e-12) and with the NumPy twin of the enumeration kernel. ``known``: the claim's
+    margins at these arguments if the caller has them already (saves one solve)."""
+    m = claim(*args, **kwargs) if known is None else np.asarray(known, dtype=float)
     others = (claim(*args, **{**kwargs, "first_best": "negishi"}), claim(*args, **{**kwargs, "twin": True}))
     if any(o.shape != m.shape for o in others):
         raise RuntimeError("margin_error: the recomputations disagree on where governments have a choice")

@@ -23,6 +23,7 @@ __all__ = [
     "monopoly_issuer", "short_run_gap", "short_run_boundary", "short_run_equilibrium",
     "individual_enforcement_example", "no_trade_deviation", "footnote_15_gain", "footnote_16_gain",
     "large_agents_sm_price", "r13_no_trade_limit", "r8_allocation_gap", "r9_allocation_gap", "r12_boundary_residual",
+    "r11_lerner_residual",
 ]
 
 
@@ -278,6 +279,79 @@ def monopoly_issuer(alpha=0.75):
     UH = 0.5 * np.log(alpha - q * b) + 0.5 * np.log(1 - alpha + b)
     return dict(b=float(b), b_closed=float(b_closed), q=float(q), U_F=float(UF), U_H=float(UH),
                 b_star=alpha - 0.5, U_star=float(np.log(0.5)))
+
+
+def _home_inverse_demand(b, alpha):
+    """Home's price-taking inverse demand for Foreign paper, q(b) = alpha/(1-alpha+2b) (Home's Euler equation,
+    log utility, weights 1/2), and its slope q'(b)."""
+    d = 1.0 - alpha + 2.0 * b
+    return alpha / d, -2.0 * alpha / d ** 2
+
+
+def _issuer_utility(b, alpha):
+    """The Foreign issuer's utility 1/2 ln(1-alpha+q(b)b) + 1/2 ln(alpha-b) at Home's inverse demand."""
+    q, _ = _home_inverse_demand(b, alpha)
+    return 0.5 * np.log(1.0 - alpha + q * b) + 0.5 * np.log(alpha - b)
+
+
+def _lerner_gap(b, alpha):
+    """(q - MRS_F)/q - 1/epsilon at issuance b: the issuer's markup over his marginal valuation
+    MRS_F = c_F0/c_F1 minus the inverse elasticity of Home's demand, 1/epsilon = -b q'(b)/q(b)."""
+    q, dq = _home_inverse_demand(b, alpha)
+    mrs = (1.0 - alpha + q * b) / (alpha - b)
+    return (q - mrs) / q + b * dq / q
+
+
+def r11_lerner_residual(alpha=0.75, issuer="monopolist"):
+    r"""R11(a) (§3.4): a single issuer who understands that the demand for his paper slopes down sets
+    marginal revenue, not the price, equal to his marginal valuation, i.e. the Lerner rule
+    :math:`(q - MRS_F)/q = 1/\varepsilon` with :math:`\varepsilon` the elasticity of Home's demand (the
+    book's parametric model of :func:`monopoly_issuer`: log utility, Home a price taker with inverse demand
+    :math:`q(b) = \alpha/(1-\alpha+2b)`). Since :math:`1/\varepsilon > 0` the markup is positive and
+    issuance is restricted.
+
+    The issuer's choice is found by maximising his utility directly (bounded Brent search, derivative
+    free: it does not impose the first-order condition); the rule is then evaluated with the elasticity of
+    Home's demand. ``issuer="price_taker"`` (the hypothesis violated: many small issuers, each taking q as
+    given) finds issuance from q(b) = MRS_F(b) instead, where the markup is 0 and the rule fails by
+    :math:`1/\varepsilon`.
+
+    Returns ``(residual, error)``: the Lerner rule's residual and its measured error, the residual's
+    slope times the maximiser's location error (its tolerance, or the flatness limit
+    :math:`\sqrt{2\,\epsilon_{\rm mach}|U|/|U''|}` if larger), plus eight ulps.
+    """
+    alpha = float(alpha)
+    if not 0.5 < alpha < 1.0:
+        raise ValueError(f"alpha must satisfy 1/2 < alpha < 1, got {alpha}")
+    eps = np.finfo(float).eps
+    hi = alpha * (1.0 - 1e-9)
+    if issuer == "monopolist":
+        from scipy.optimize import minimize_scalar
+
+        xatol = 1e-12
+        opt = minimize_scalar(lambda b: -_issuer_utility(b, alpha), bounds=(0.0, hi), method="bounded",
+                              options={"xatol": xatol, "maxiter": 500})
+        b = float(opt.x)
+        h = 1e-4 * alpha
+        d2 = (_issuer_utility(b + h, alpha) - 2 * _issuer_utility(b, alpha) + _issuer_utility(b - h, alpha)) / h ** 2
+        if not (h < b < hi - h and d2 < 0):
+            raise RuntimeError(f"r11_lerner_residual: no interior maximum found (b = {b}, U'' = {d2})")
+        delta = max(10 * xatol, np.sqrt(2 * eps * abs(_issuer_utility(b, alpha)) / abs(d2)))
+        # the maximiser's own check: utility does not rise a few location errors away on either side
+        if max(_issuer_utility(b - 10 * delta, alpha), _issuer_utility(b + 10 * delta, alpha)) > _issuer_utility(b, alpha):
+            raise RuntimeError(f"r11_lerner_residual: the bounded search did not find the maximum (b = {b})")
+    elif issuer == "price_taker":
+        def excess(b):
+            q, _ = _home_inverse_demand(b, alpha)
+            return q - (1.0 - alpha + q * b) / (alpha - b)
+
+        b = brentq(excess, 0.0, hi, xtol=1e-15, rtol=8.9e-16)
+        delta = 1e-14
+    else:
+        raise ValueError(f"issuer must be 'monopolist' or 'price_taker', got {issuer!r}")
+    res = _lerner_gap(b, alpha)
+    slope = abs(_lerner_gap(b + delta, alpha) - _lerner_gap(b - delta, alpha)) / 2
+    return float(res), float(slope + 8 * eps)
 
 
 # ----------------------------------------------------------------------------------------- R12

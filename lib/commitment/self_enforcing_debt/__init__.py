@@ -13,7 +13,8 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   estimate: household-level results (Lemma 1, Theorem 1, the Figure 1 and 2 arguments, Propositions 3
   and 4);
 - :mod:`.claims_equilibrium` -- the same for equilibrium-level results (Lemma 2, Propositions 1, 2 and 5,
-  Theorem 2, the App. C transition).
+  Theorem 2, the App. C transition and collapse);
+- :mod:`.exercises` -- the answers of the chapter's exercises, computed for their self-checks.
 
 Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
 on first use of one of their names (so that pages using only closed forms do not pay for numba's
@@ -40,7 +41,8 @@ _LAZY = {
                "proposition_4_roll_over", "TARGET", "TARGET_P3", "TARGET_FIGURES", "MAX_N"),
     "claims_equilibrium": ("Lemma2Error", "lemma_2_error", "Proposition1Gap", "proposition_1_gap",
                            "Proposition2Gap", "proposition_2_gap", "Proposition5Gap", "proposition_5_gap",
-                           "Theorem2Gap", "theorem_2_gap", "TransitionGap", "appc_transition_gap"),
+                           "Theorem2Gap", "theorem_2_gap", "TransitionGap", "appc_transition_gap",
+                           "DebtCollapseGap", "debt_collapse_gap"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
 

@@ -1,6 +1,6 @@
 r"""The quantities that the chapter's claim checks test for its equilibrium-level results, one function per
-result (HL Lemma 2, Propositions 1, 2 and 5, Theorem 2, the App. C transition), with the conventions of
-:mod:`.claims`: each re-solves households with the solver of :mod:`.markov`, which knows nothing of the
+result (HL Lemma 2, Propositions 1, 2 and 5, Theorem 2, the App. C transition and collapse), with the
+conventions of :mod:`.claims`: each re-solves households with the solver of :mod:`.markov`, which knows nothing of the
 result, returns the quantity the result says is zero, and an error estimate (grid changes plus
 :data:`~.claims.SOLVER_ERROR`) for which the grid is refined until it is at most the target
 (:data:`~.claims.TARGET`, 1e-6), or raises ``RuntimeError``.
@@ -16,7 +16,9 @@ result, returns the quantity the result says is zero, and an error estimate (gri
 - :func:`theorem_2_gap` -- a private-debt equilibrium and the unbacked-public-debt economy it maps into,
   all households solved anew: consumption gap and public-debt clearing gap along a path (Theorem 2);
 - :func:`appc_transition_gap` -- App. C(a)'s transition from zero assets, both types solved anew on the
-  chain of dates: bond-market clearing along the path and date-0 consumption.
+  chain of dates: bond-market clearing along the path and date-0 consumption;
+- :func:`debt_collapse_gap` -- App. C(b)'s collapse path of map (20), both types solved anew on the chain
+  of dates: bond-market clearing along the path.
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ import numpy as np
 from commitment.self_enforcing_debt.claims import (_ALTERNATE, SOLVER_ERROR, TARGET, _check_target, _grid_change,
                                                    _refined)
 from commitment.self_enforcing_debt.deterministic import time_chain
-from commitment.self_enforcing_debt.example import create_example, default_plan
-from commitment.self_enforcing_debt.markov import consumption_at, er_residual_markov, solve_household
+from commitment.self_enforcing_debt.example import collapse_path, create_example, default_plan
+from commitment.self_enforcing_debt.markov import consumption_at, er_residual_markov, solve_household, value_at
 
 __all__ = ["Lemma2Error", "lemma_2_error", "Proposition1Gap", "proposition_1_gap", "Proposition2Gap",
            "proposition_2_gap", "Proposition5Gap", "proposition_5_gap", "Theorem2Gap", "theorem_2_gap",
-           "TransitionGap", "appc_transition_gap"]
+           "TransitionGap", "appc_transition_gap", "DebtCollapseGap", "debt_collapse_gap"]
 
 
 class Proposition2Gap(NamedTuple):
@@ -128,7 +130,7 @@ def theorem_2_gap(P, Q, y, phi, beta, sigma=1.0, a0=None, *, T=40, seed=0, s0=0,
     says both are zero when the $\phi^j$ satisfy exact roll-over and the private positions clear. With
     limits that do not roll over the plans differ.
 
-    ``error``: the change of both numbers on grids of $n/2$, $n-1$, $n+1$ points (:func:`_grid_change`)
+    ``error``: the change of the residual on grids of $n/2$, $n-1$, $n+1$ points (:func:`_grid_change`)
     plus :data:`SOLVER_ERROR`; the grid is refined until it is <= ``target``.
     """
     P = np.atleast_2d(np.asarray(P, dtype=float))
@@ -251,7 +253,7 @@ def proposition_5_gap(e_hi, e_lo, beta, k, x=1.0, g=1.0, sigma=1.0, *, n=500, ta
     public debt roll over, the hypothesis (an equilibrium with self-enforcing private debt and unbacked
     public debt) fails, and the allocation differs.
 
-    ``error``: the change of both numbers on grids of $n/2$, $n-1$, $n+1$ points (:func:`_grid_change`)
+    ``error``: the change of the residual on grids of $n/2$, $n-1$, $n+1$ points (:func:`_grid_change`)
     plus :data:`SOLVER_ERROR`, the grid refined until it is <= ``target``.
     """
     p = create_example(e_hi, e_lo, beta, g, sigma)
@@ -400,3 +402,101 @@ def proposition_1_gap(e_hi, e_lo, beta, split=0.5, x=1.0, g=1.0, sigma=1.0, *, n
                                      _check_target(target), "proposition_1_gap")
     gap = np.array([got[0] - c_bar, got[1] - c_bar, got[2] + phi[1], got[3] + phi[0]])
     return Proposition1Gap(gap, grid + SOLVER_ERROR, phi, got[:2], n)
+
+
+class DebtCollapseGap(NamedTuple):
+    """The App. C(b) collapse path of map (20) against both types re-solved on the chain of its dates."""
+
+    gap: np.ndarray  # (1,): bond-market clearing max_t |a^o_t + a^e_t| along the re-solved plans
+    error: float  # grid changes (n/2, n - 1, n + 1 points) + truncation (a later cut) + SOLVER_ERROR
+    q: np.ndarray  # the path's prices, then kappa (autarky) repeating
+    B: np.ndarray  # the path's aggregate limit, zero after the (later) cut
+    a: np.ndarray  # (2, S) the re-solved positions of the odd and the even type entering each date
+    n: int
+    grid_error: float  # the grid-change part of error
+    truncation: float  # the largest change of the residual, date by date, between the cuts at ``cut`` and 0.1 ``cut``
+
+
+def debt_collapse_gap(e_hi, e_lo, beta, q0, sigma=1.0, share=0.4, *, cut=None, n=20,
+                      target=TARGET) -> DebtCollapseGap:
+    r"""App. C(b), map (20) (Figure 4): every $q_0\in(1,\kappa)$, $\kappa=\beta\bar e/\underline e$, starts an
+    equilibrium in which $q_t$ rises to $\kappa$ and the aggregate limit $B_t$ falls to zero.
+
+    Takes the path that :func:`~.example.collapse_path` computes from (20) (log utility, $g=1$), gives the
+    odd type (high at date 0, at his limit) the share ``share`` of $B_t$ and the even type the rest, and
+    re-solves both types with :func:`~.markov.solve_household` on the chain of dates (after the first
+    date with $B_t\le$ ``cut`` $\cdot B^*$, by default ``cut`` = 0.1 ``target``, the limits are zero and
+    $q=\kappa$ repeats: the chain is as short as the target allows), with utility of
+    curvature ``sigma``. Returns the largest bond-market clearing residual $|a^o_t+a^e_t|$ along the
+    re-solved plans. Nothing in the solver knows (20): with log utility (``sigma=1``) the residual is
+    zero up to the error estimate (the households' optimal plans at the path's prices and limits clear
+    the market: an equilibrium); the map is derived for log utility, so with ``sigma != 1`` the path is
+    not an equilibrium and the plans do not clear. That the path's limits are self-enforcing is
+    Theorem 1 (they roll over exactly, $B_t=q_tB_{t+1}$, by construction), checked by
+    :func:`~.claims.theorem_1_gap`, not here.
+
+    The residual returned is that of the path cut ten times later, at $0.1$ ``cut`` $\cdot B^*$.
+    ``error``: the change of the residual on grids of $n/2$, $n-1$, $n+1$ points (on the chain cut at
+    ``cut``), plus the largest change of the residual date by date between the two cuts (the cut's
+    effect is about linear in the limit it drops, so this is about nine times the effect of the later
+    cut), plus :data:`~.claims.SOLVER_ERROR`; the grid is refined until it is at most ``target``.
+    """
+    p = create_example(e_hi, e_lo, beta, 1.0, sigma)
+    kappa = p.beta * p.e_hi / p.e_lo
+    q0 = float(q0)
+    if not 1.0 < q0 < kappa:
+        raise ValueError(f"q0 (date-0 bond price) must be in (1, kappa = {kappa:.6g}), got {q0}")
+    share = float(share)
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share (odd type's share of the limit) must be in [0, 1], got {share}")
+    target = _check_target(target)
+    cut = 0.1 * target if cut is None else float(cut)
+    if not 0.0 < cut < 1e-3:
+        raise ValueError(f"cut (relative limit at which the path is cut) must be in (0, 1e-3), got {cut}")
+    B_star = (p.beta * p.e_hi - p.e_lo) / (1.0 + p.beta)
+
+    def setup(c):
+        T = 8
+        while True:
+            path = collapse_path(q0, p.e_hi, p.e_lo, p.beta, T=T)
+            below = np.nonzero(path.B <= c * B_star)[0]
+            if below.size:
+                break
+            if T > 800:
+                raise RuntimeError(f"debt_collapse_gap: B_t stays above {c:g} B* for 800 dates from q0 = {q0}")
+            T *= 2
+        end = int(below[0])
+        q = np.r_[path.q[:end], kappa, kappa]
+        B = np.r_[path.B[:end], 0.0, 0.0]
+        S = q.size
+        even = np.arange(S) % 2 == 0
+        y = np.array([np.where(even, p.e_hi, p.e_lo), np.where(even, p.e_lo, p.e_hi)])
+        phi = np.array([-share * B, -(1.0 - share) * B])
+        return q, B, y, phi, time_chain(q, y[0], phi[0])
+
+    top = 4.0 * p.e_hi + 4.0 * B_star
+    store = {}
+
+    def compute(m, c=cut):
+        q, B, y, phi, chain = setup(c)
+        S = q.size
+        a0 = np.array([phi[0, 0], -phi[0, 0]])
+        pos = []
+        for j in range(2):
+            sol = solve_household(chain.P, chain.Q, y[j], phi[j], p.beta, p.sigma, n=m, a_max=top)
+            pos.append(_follow(sol, a0[j], np.r_[np.arange(S), S - 2])[1][:S])
+        store[m, c] = (q, B, np.array(pos))
+        return np.array([np.max(np.abs(store[m, c][2].sum(0)))])
+
+    def estimate(m, _):
+        _, grid = _grid_change(compute, m)
+        finer = compute(m, 0.1 * cut)
+        r_cut, r_fine = store[m, cut][2].sum(0), store[m, 0.1 * cut][2].sum(0)
+        t = np.arange(r_fine.size)  # the cut chain's date for each date of the longer chain
+        S = r_cut.size
+        at = np.where(t < S, t, S - 2 + (t - (S - 2)) % 2)
+        return finer, grid, float(np.max(np.abs(r_cut[at] - r_fine)))
+
+    gap, grid, trunc, n, _, _ = _refined(estimate, int(n), None, target, "debt_collapse_gap")
+    q, B, a = store[n, 0.1 * cut]
+    return DebtCollapseGap(gap, grid + trunc + SOLVER_ERROR, q, B, a, n, grid, trunc)
