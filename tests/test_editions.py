@@ -2,7 +2,10 @@
 
 import shutil
 
+import pytest
+
 import commitment.editions as editions
+from tests.pages import ROOT
 
 
 def test_fingerprint_follows_the_library_sources(tmp_path, monkeypatch):
@@ -108,3 +111,15 @@ def test_pages_start_longest_first_and_pages_never_timed_before_first(tmp_path):
     pages = [tmp_path / "book" / f"{name}.md" for name in ("a", "b", "c", "d")]
     last = {"book/a.md": 3.0, "book/b.md": 12.5, "book/d.md": 0.5}
     assert [p.stem for p in longest_first(pages, tmp_path, last)] == ["c", "b", "a", "d"]
+
+
+@pytest.mark.parametrize("argv", [["--workers", "0"], ["--warm-runs", "0"]])
+def test_the_book_execution_benchmark_refuses_bad_arguments(argv):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("book_execution", ROOT / "benchmarks" / "book_execution.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(SystemExit) as exit_info:
+        module.main(argv)
+    assert exit_info.value.code == 2
