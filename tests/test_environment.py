@@ -157,3 +157,30 @@ def test_a_cached_parallel_kernel_loads_in_a_new_process(tmp_path):
         assert run.returncode == 0, f"run {k} exited with {run.returncode} (-11 or 139: segfault)\n{run.stderr[-2000:]}"
     assert runs[0].stdout == runs[1].stdout
     assert any((tmp_path / "numba-cache").rglob("*.nbi")), "nothing was cached"
+
+
+def test_every_page_opens_as_a_notebook_in_jupyterlab(tmp_path):
+    """What `make lab` and Binder do when a page is opened: jupytext's contents manager, with the
+    repository's jupytext.toml, reads every page of the book as a notebook. Without the file, the five
+    pages that have no jupytext header (the verification report, the bibliography, ...) failed with HTTP
+    500: jupytext took their ::: fences for pandoc Markdown, which needs pandoc."""
+    import shutil
+
+    from jupytext.sync_contentsmanager import TextFileContentsManager
+
+    from tests.pages import toc_files
+
+    def unopenable(root):
+        cm = TextFileContentsManager(root_dir=str(root))
+        bad = []
+        for page in toc_files():
+            rel = page.relative_to(ROOT).as_posix()
+            try:
+                assert cm.get(rel, content=True, type="notebook")["type"] == "notebook"
+            except Exception as err:  # noqa: BLE001 - the server turns any error into an HTTP error
+                bad.append(f"{rel}: {str(err)[:80]}")
+        return bad
+
+    assert unopenable(ROOT) == []
+    shutil.copytree(ROOT / "book", tmp_path / "book")  # the same pages without jupytext.toml
+    assert len(unopenable(tmp_path)) >= 5, "the check can fail: without the configuration pages do not open"

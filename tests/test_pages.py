@@ -85,3 +85,44 @@ def test_the_first_page_says_where_each_chapter_starts():
         folder, page = first.rsplit("/", 1)
         row = f"| {part['caption']} | `{folder}/` | `{page}.md` |"
         assert row in intro, f"book/intro.md lacks the row {row!r}"
+
+
+LIST_MARKER = re.compile(r"^ {0,3}([-+*]|\d+[.)])( |$)")
+
+
+def list_markers_inside_inline_math(text: str) -> list[tuple[int, str]]:
+    """Lines that start with a list marker (``+ ``, ``- ``, ``* ``, ``1. ``) while an inline ``$...$``
+    opened on an earlier line of the same paragraph is still open: Markdown starts a list there and the
+    formula breaks (on the website and in Jupyter). Code blocks and ``$$`` displays are skipped."""
+    found, open_math, fence, display = [], False, None, False
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if fence:  # inside a code block or a code cell
+            if stripped == fence:
+                fence = None
+            continue
+        m = re.match(r"^(`{3,}|~{3,})(\{code-cell\}|[^{]*$)", stripped)
+        if m and not display:
+            fence, open_math = m.group(1), False
+            continue
+        if stripped.startswith("$$") or (display and stripped.endswith("$$")):
+            display = not display if stripped.count("$$") == 1 else display
+            open_math = False
+            continue
+        if display:
+            continue
+        if not stripped or re.match(r"^(`{3,}|:{3,})", stripped):  # a blank line or a directive's fence
+            open_math = False
+            continue
+        if open_math and LIST_MARKER.match(line):
+            found.append((n, line))
+        open_math ^= (len(re.findall(r"(?<!\\)\$", line.replace("$$", ""))) % 2 == 1)
+    return found
+
+
+def test_no_line_inside_inline_math_starts_a_list():
+    bad = [(p.relative_to(ROOT), n, line) for p in all_pages()
+           for n, line in list_markers_inside_inline_math(p.read_text(encoding="utf-8"))]
+    assert not bad, f"a line inside $...$ starts with a list marker (move the operator to the line before): {bad}"
+    assert list_markers_inside_inline_math("text $a\n+ b$ more") == [(2, "+ b$ more")]  # the check can fail
+    assert list_markers_inside_inline_math("text $a$\n+ an item") == []
