@@ -166,7 +166,10 @@ def test_every_page_opens_as_a_notebook_in_jupyterlab(tmp_path):
     500: jupytext took their ::: fences for pandoc Markdown, which needs pandoc."""
     import shutil
 
-    from jupytext.sync_contentsmanager import TextFileContentsManager
+    try:
+        from jupytext.sync_contentsmanager import TextFileContentsManager
+    except ImportError:  # jupytext < 1.17 (the lowest versions' lane)
+        from jupytext.contentsmanager import TextFileContentsManager
 
     from tests.pages import toc_files
 
