@@ -34,7 +34,7 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@# JupyterLab: open .md files with jupytext's notebook view by default (the same step as on Binder)
-	@NB_PYTHON_PREFIX=$(VENV) bash .binder/postBuild
+	@NB_PYTHON_PREFIX=$(VENV) COMMITMENT_BUILD_SITE=0 bash .binder/postBuild
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -17,8 +17,8 @@ SKIP_TAGS = {"skip-execution", "nbval-skip"}  # myst-nb skips the first, nbval t
 
 
 def all_pages() -> list[Path]:
-    """Every markdown file under book/."""
-    return sorted(BOOK.rglob("*.md"))
+    """Every markdown file under book/ (not in hidden folders such as JupyterLab's .ipynb_checkpoints)."""
+    return sorted(p for p in BOOK.rglob("*.md") if not any(part.startswith(".") for part in p.relative_to(BOOK).parts))
 
 
 def toc_files() -> list[Path]:

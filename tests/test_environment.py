@@ -70,7 +70,8 @@ def test_binder_uses_the_same_environment_and_opens_pages_as_notebooks(tmp_path)
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = [s for d in env["dependencies"] if isinstance(d, dict) for s in d["pip"]]
     assert "-e ." in pip, "Binder and the conda route install the book's package from the repository"
-    subprocess.run(["bash", str(binder / "postBuild")], check=True, env={**os.environ, "NB_PYTHON_PREFIX": str(tmp_path)})
+    subprocess.run(["bash", str(binder / "postBuild")], check=True, env={**os.environ, "NB_PYTHON_PREFIX": str(tmp_path),
+                                                                             "COMMITMENT_BUILD_SITE": "0"})
     settings = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.json").read_text())
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}

@@ -126,3 +126,23 @@ def test_no_line_inside_inline_math_starts_a_list():
     assert not bad, f"a line inside $...$ starts with a list marker (move the operator to the line before): {bad}"
     assert list_markers_inside_inline_math("text $a\n+ b$ more") == [(2, "+ b$ more")]  # the check can fail
     assert list_markers_inside_inline_math("text $a$\n+ an item") == []
+
+
+MATH_ROLE = re.compile(r"\{(eq|ref|prf:ref|numref|doc|cite|cite:t|cite:p|glue:text|glue)\}`")
+
+
+def roles_inside_math(text: str) -> list[str]:
+    """Roles written inside mathematics (``$$ ... \\text{see {eq}`x`} $$``): MyST does not parse roles in math,
+    so the website and JupyterLab show them as typed. Display math ``$$...$$`` and inline ``$...$`` on one line."""
+    found = [m.group(0) for m in re.finditer(r"\$\$(.*?)\$\$", text, re.S) if MATH_ROLE.search(m.group(1))]
+    rest = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    found += [m.group(0) for line in rest.split("\n")
+              for m in re.finditer(r"(?<![\\$])\$([^$\n]+)\$", line) if MATH_ROLE.search(m.group(1))]
+    return found
+
+
+def test_no_role_is_written_inside_mathematics():
+    bad = [(p.relative_to(ROOT), m[:80]) for p in all_pages() for m in roles_inside_math(p.read_text(encoding="utf-8"))]
+    assert not bad, f"a role inside math is shown as typed (move it out of the formula): {bad}"
+    assert roles_inside_math("$$\na \\text{by {eq}`x`}\n$$ (y)") != []  # the check can fail
+    assert roles_inside_math("$a$ by {eq}`x` and $b$") == []

@@ -15,7 +15,7 @@ with myst-nb's own for several values).
 
 import numpy as np
 
-__all__ = ["glue"]
+__all__ = ["glue", "glue_text", "GLUED"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst_nb.ext.glue.GLUE_PREFIX
 
@@ -30,4 +30,27 @@ def glue(name, variable, display=True):
     mimebundle, metadata = format_display_data(variable)
     mime_prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
+    GLUED[name] = mimebundle.get("text/plain", "")
     ipy_display({mime_prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+
+
+GLUED: dict[str, str] = {}  # name -> text/plain of the value glued last in this kernel (for glue_text)
+
+
+class _Shown(str):
+    """A string that Jupyter shows without quotes (an inline expression's value)."""
+
+    def __repr__(self):
+        return str(self)
+
+
+def glue_text(spec: str) -> str:
+    """The value glued under ``name`` in this kernel, formatted as the website's ``{glue:text}`name:format```
+    shows it (``spec`` is ``name`` or ``name:format``). JupyterLab's pages call it from their inline
+    expressions (:mod:`commitment.lab`); before the cell that glues the value has run, a short note."""
+    from commitment.portable import plain_text
+
+    name, _, fmt = spec.partition(":")
+    if name not in GLUED:
+        return _Shown(f"[{name}: run the page's code cells]")
+    return _Shown(plain_text(GLUED[name], fmt))

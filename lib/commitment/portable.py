@@ -301,6 +301,16 @@ def _math(text: str) -> str:
 DISPLAY = re.compile(r"^\$\$[ \t]*$")
 DISPLAY_END = re.compile(r"^(?P<math>.*?)\$\$[ \t]*(?:\((?P<label>[^()\s]+)\))?[ \t]*$")
 CODE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[^`{]*$")
+
+
+def code_block_end(lines: list[str], i: int, fence: str) -> int:
+    """The index of the line that closes the code block opened by ``fence`` on line ``i`` (``len(lines)`` if
+    none does)."""
+    close = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$")
+    j = i + 1
+    while j < len(lines) and not close.match(lines[j]):
+        j += 1
+    return j
 TARGET = re.compile(r"^\([\w:.-]+\)=\s*$")
 COMMENT = re.compile(r"^%")
 
@@ -328,10 +338,7 @@ def _blocks(text: str, ctx: Context) -> str:
             continue
         code = CODE.match(line)
         if code:  # a plain code block: copied as it is
-            close = re.compile(r"^ {0,3}" + re.escape(code["fence"][0]) + "{" + str(len(code["fence"])) + r",}\s*$")
-            j = i + 1
-            while j < len(lines) and not close.match(lines[j]):
-                j += 1
+            j = code_block_end(lines, i, code["fence"])
             out.extend(lines[i:j + 1])
             i = j + 1
             continue

@@ -20,7 +20,8 @@ a falsifier changes.
 
 It also adds the book's stylesheet (``commitment/static/commitment.css``: long cell outputs scroll),
 removes solutions in the student edition, drops duplicated inline scripts, and makes the downloadable
-``.ipynb`` files portable (:mod:`commitment.portable`: standard Markdown, no outputs).
+``.ipynb`` files portable (:mod:`commitment.portable`: standard Markdown, no outputs), and stores the
+website's numbers and titles for JupyterLab's pages (``_build/lab-context.json``, :mod:`commitment.lab`).
 """
 
 from __future__ import annotations
@@ -303,6 +304,10 @@ def _portable_downloads(app, exception):
     from commitment.portable import glued_values, portable_notebook
 
     ctx = portable_context(app)
+    if not app.config.commitment_student_edition:  # JupyterLab's pages use the website's numbers (commitment.lab)
+        from commitment.lab import write_context
+
+        write_context(ctx, Path(app.outdir).parent / "lab-context.json")
     sources, executed = Path(app.outdir, "_sources"), Path(app.outdir).parent / "jupyter_execute"
     for path in sources.rglob("*.ipynb"):
         nb = json.loads(path.read_text(encoding="utf-8"))
