@@ -52,7 +52,10 @@ Modules, following the chapter's pages:
 - :mod:`.program1` -- Program 1 in the paper's variables (SLSQP) and the planner with exchanges (pages
   ``planner``, ``tables``);
 - :mod:`.lottery` -- the lottery LP (Program 2) and its Negishi search (page ``lottery_lp``);
-- :mod:`.incomplete` -- Section 2.2, exogenously incomplete markets (page ``incomplete_markets``).
+- :mod:`.incomplete` -- Section 2.2, exogenously incomplete markets (page ``incomplete_markets``);
+- :mod:`.decentralised` -- the types' own choices at given prices: the taxed competitive equilibrium
+  (public-finance reading), rights clearing and exchange choice (pages ``segregated_exchanges``,
+  ``tables``).
 
 Every public name is re-exported here, so ``from commitment.fire_sales import X`` works for all of them.
 """
@@ -66,6 +69,7 @@ from commitment.fire_sales import planner
 from commitment.fire_sales import program1
 from commitment.fire_sales import lottery
 from commitment.fire_sales import incomplete
+from commitment.fire_sales import decentralised
 
 from commitment.fire_sales.economy import *  # noqa: F401,F403
 from commitment.fire_sales.equilibrium import *  # noqa: F401,F403
@@ -74,6 +78,7 @@ from commitment.fire_sales.planner import *  # noqa: F401,F403
 from commitment.fire_sales.program1 import *  # noqa: F401,F403
 from commitment.fire_sales.lottery import *  # noqa: F401,F403
 from commitment.fire_sales.incomplete import *  # noqa: F401,F403
+from commitment.fire_sales.decentralised import *  # noqa: F401,F403
 
 # private helpers used by the tests and the benchmark
 from commitment.fire_sales.economy import _phi, _v  # noqa: F401
@@ -89,6 +94,7 @@ __all__ = [
     *program1.__all__,
     *lottery.__all__,
     *incomplete.__all__,
+    *decentralised.__all__,
     "ENV1",
     "ENV2",
     "ENV3",

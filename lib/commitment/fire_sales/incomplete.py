@@ -13,7 +13,7 @@ from scipy.optimize import root
 from commitment.fire_sales.economy import _frozen
 
 __all__ = [
-    "GEI_TOL", "FEAS_SLACK", "STRICT_MARGIN", "HomotheticGap", "gei_homothetic_gap", "gei_price_effect",
+    "GEI_TOL", "FEAS_SLACK", "STRICT_MARGIN", "FirstBestGap", "figure_1_first_best_gap", "HomotheticGap", "gei_homothetic_gap", "gei_price_effect",
     "incomplete_markets_gap", "IncompleteEconomy", "IncompleteEquilibrium", "feasible_set_state", "incomplete_economy",
     "incomplete_equilibrium", "incomplete_welfare_gap",
 ]
@@ -115,10 +115,14 @@ def incomplete_equilibrium(ec, rights=False):
     out = root(_gei_residual, x0, args=(ec, rights), method="hybr", options={"xtol": 1e-14})
     r = float(np.max(np.abs(_gei_residual(out.x, ec, rights))))
     theta, Q, P, p, W, Delta, p0, w0, th = _gei_state(ec, out.x, rights)
-    # converged: the equilibrium conditions hold to GEI_TOL by our own residual; scipy's success flag is
-    # not used (hybr reports "not making good progress" at a residual of 1e-16 on some CPUs)
-    return IncompleteEquilibrium(theta, Q, p0, p, P, Delta, Delta @ P, _gei_U(ec, w0, p0, W, p), r,
-                                 bool(r < GEI_TOL))
+    # converged: the equilibrium conditions hold to GEI_TOL by our own residual and every wealth is
+    # positive (a root with a negative date-1 wealth is spurious: log utility is undefined there);
+    # scipy's success flag is not used (hybr reports "not making good progress" at a residual of 1e-16
+    # on some CPUs)
+    positive = bool(np.all(W > 0) and np.all(w0 > 0) and p0 > 0 and np.all(p > 0))
+    with np.errstate(invalid="ignore"):
+        U = _gei_U(ec, w0, p0, W, p)
+    return IncompleteEquilibrium(theta, Q, p0, p, P, Delta, Delta @ P, U, r, bool(r < GEI_TOL and positive))
 
 
 FEAS_SLACK = 1e-12  # a planner's point counts as feasible when U2 >= target - FEAS_SLACK (our evaluation)
@@ -240,3 +244,115 @@ def incomplete_markets_gap(ec) -> HomotheticGap:
     frontier, gap >= STRICT_MARGIN * tol. The same computation as :func:`gei_homothetic_gap` (the planner
     started at the equilibrium, among others), read as a strict inequality."""
     return gei_homothetic_gap(ec)
+
+
+# --------------------------------------------------------------------------- Figure 1: not first best
+
+
+class FirstBestGap(NamedTuple):
+    """Distance of an allocation of the Section 2.2 economy from the complete-markets (first-best)
+    Pareto frontier (:func:`figure_1_first_best_gap`).
+
+    gap: max U1 over all feasible allocations with U2 >= U[1], minus U[0] (>= 0 for a feasible
+    allocation; 0 on the first-best frontier); tol: its numerical error (see
+    :func:`figure_1_first_best_gap`); weight: the Negishi weight lambda of type 1 at the first-best point;
+    c_fb (2, 1 + S, 2): that point's consumption (type, date 0 then states, good); U_fb its utilities;
+    eq: the equilibrium with rights compared (:func:`incomplete_equilibrium`)."""
+
+    gap: float
+    tol: float
+    weight: float
+    c_fb: np.ndarray
+    U_fb: np.ndarray
+    eq: IncompleteEquilibrium
+
+
+def _fb_alloc(ec, lam):
+    """First-best consumption for Negishi weight lam on type 1 (log Cobb-Douglas: closed form; the date
+    and state weights are common to both types and cancel): c^1_g = T_g lam w1g / (lam w1g + (1 - lam) w2g),
+    w_h = (a_h, 1 - a_h), T_g the pair's total of good g (masses one half each)."""
+    T = np.concatenate([ec.e0.sum(axis=0)[None, :], ec.e.sum(axis=0)], axis=0)  # (1 + S, 2)
+    w = np.column_stack([ec.a, 1 - ec.a])  # (2 types, 2 goods)
+    c1 = T * lam * w[0] / (lam * w[0] + (1 - lam) * w[1])
+    return np.stack([c1, T - c1])
+
+
+def _fb_terms(ec, c):
+    """The utility terms of u^h = a log c10 + (1 - a) log c20 + beta sum_s pi_s (a log c1s + (1 - a) log c2s)."""
+    w = np.column_stack([ec.a, 1 - ec.a])[:, None, :]
+    weights = np.concatenate([[1.0], ec.beta * ec.pi])[None, :, None]
+    return weights * w * np.log(c)  # (2, 1 + S, 2)
+
+
+def figure_1_first_best_gap(ec, rights=True) -> FirstBestGap:
+    r"""Figure 1 and the discussion of Definition 5 (Section 2.2.1): exchanges indexed by the spot-price
+    vector give constrained efficiency (Theorem 1) but not the first best, since rights do not add
+    securities. The computation (ours): the equilibrium with rights (``rights=True``, Definition 5; or the
+    competitive one) against the complete-markets Pareto frontier, max U1 s.t. U2 >= U2_eq over every
+    allocation of the pair's endowments (date 0 and each state), in closed form for a Negishi weight
+    (:func:`_fb_alloc`) with the weight found by brentq on U2 (in logit). Nothing of the equilibrium's
+    conditions enters the frontier. The claim: ``gap >= STRICT_MARGIN * tol``; it fails when the bond
+    spans the states (date-1 endowments the same in every state: markets are then complete).
+
+    tol: (i) the weight's root bracket times |dU1/dlogit|; (ii) 64 ulps of the utility terms of both
+    types at both points, U2's carried through the frontier's slope; (iii) the equilibrium's error: its
+    allocation is feasible by construction (spot prices and p0 clear in closed form, fees net to zero),
+    so the gap is that of a feasible allocation within |J^{-1}| |r| of the equilibrium (J the Jacobian of
+    its conditions, r their residual, central differences, step 1e-6), times the gap's gradient there."""
+    from scipy.optimize import brentq
+
+    eq = incomplete_equilibrium(ec, rights=bool(rights))
+    if not eq.converged:
+        raise RuntimeError(f"figure_1_first_best_gap: the equilibrium did not converge (residual {eq.residual:.1e})")
+    eps = float(np.finfo(float).eps)
+
+    def frontier(U2):
+        def f(t):
+            return _fb_terms(ec, _fb_alloc(ec, 1.0 / (1.0 + np.exp(-t))))[1].sum() - U2
+
+        lo, hi = -1.0, 1.0
+        while f(lo) < 0.0 and lo > -700.0:
+            lo *= 2.0
+        while f(hi) > 0.0 and hi < 700.0:
+            hi *= 2.0
+        if not f(lo) > 0.0 > f(hi):
+            raise RuntimeError("figure_1_first_best_gap: U2 target outside the first-best frontier's range")
+        t = brentq(f, lo, hi, xtol=1e-14, rtol=4 * eps)
+        return t, _fb_terms(ec, _fb_alloc(ec, 1.0 / (1.0 + np.exp(-t))))
+
+    def eq_gap(x):
+        theta, Q, P, p, W, Delta, p0, w0, th = _gei_state(ec, x, bool(rights))
+        U = _gei_U(ec, w0, p0, W, p)
+        return frontier(U[1])[1][0].sum() - U[0], U
+
+    x = np.array([eq.theta, eq.Q, *(eq.P if rights else [])])
+    gap, U = eq_gap(x)
+    t, terms = frontier(U[1])
+    c_fb = _fb_alloc(ec, 1.0 / (1.0 + np.exp(-t)))
+    # (i) the weight's bracket, through dU1/dt (central difference)
+    dt = 1e-6
+    dU1 = (_fb_terms(ec, _fb_alloc(ec, 1 / (1 + np.exp(-t - dt))))[0].sum()
+           - _fb_terms(ec, _fb_alloc(ec, 1 / (1 + np.exp(-t + dt))))[0].sum()) / (2 * dt)
+    dU2 = (_fb_terms(ec, _fb_alloc(ec, 1 / (1 + np.exp(-t - dt))))[1].sum()
+           - _fb_terms(ec, _fb_alloc(ec, 1 / (1 + np.exp(-t + dt))))[1].sum()) / (2 * dt)
+    slope = abs(dU1 / dU2)
+    tol = abs(dU1) * 2.0 * (1e-14 + 4 * eps * abs(t))
+    # (ii) rounding of the utility terms (the equilibrium's from its wealths and prices)
+    theta, Q, P, p, W, Delta, p0, w0, th = _gei_state(ec, x, bool(rights))
+    a = ec.a[:, None]
+    eq_terms = np.abs(np.concatenate([ec.a * np.log(ec.a * w0), (1 - ec.a) * np.log((1 - ec.a) * w0 / p0)]))
+    eq_terms1 = np.abs(np.concatenate([(a * np.log(a * W) * ec.pi).ravel(),
+                                       ((1 - a) * np.log((1 - a) * W / p[None, :]) * ec.pi).ravel()]))
+    tol += 64 * eps * ((1 + slope) * (np.abs(terms).sum() + eq_terms.sum() + ec.beta * eq_terms1.sum()))
+    # (iii) the equilibrium's own error, propagated
+    h = 1e-6
+    n = x.size
+    J, g = np.empty((n, n)), np.empty(n)
+    for j in range(n):
+        d = np.zeros(n)
+        d[j] = h
+        J[:, j] = (_gei_residual(x + d, ec, bool(rights)) - _gei_residual(x - d, ec, bool(rights))) / (2 * h)
+        g[j] = (eq_gap(x + d)[0] - eq_gap(x - d)[0]) / (2 * h)
+    r = np.abs(_gei_residual(x, ec, bool(rights)))
+    tol += float(np.abs(g) @ (np.abs(np.linalg.inv(J)) @ (r + 64 * eps)))
+    return FirstBestGap(float(gap), float(tol), float(1.0 / (1.0 + np.exp(-t))), c_fb, terms.sum(axis=(1, 2)), eq)

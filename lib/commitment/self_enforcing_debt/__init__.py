@@ -14,6 +14,9 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   and 4);
 - :mod:`.claims_equilibrium` -- the same for equilibrium-level results (Lemma 2, Propositions 1, 2 and 5,
   Theorem 2, the App. C transition and collapse);
+- :mod:`.claims_example` -- the same for condition (13), the interest-rate ladder and our growth extension of
+  the example;
+- :mod:`.claims_markov` -- the same for Lemma 8 and our Perron condition;
 - :mod:`.exercises` -- the answers of the chapter's exercises, computed for their self-checks.
 
 Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
@@ -43,6 +46,9 @@ _LAZY = {
                            "Proposition2Gap", "proposition_2_gap", "Proposition5Gap", "proposition_5_gap",
                            "Theorem2Gap", "theorem_2_gap", "TransitionGap", "appc_transition_gap",
                            "DebtCollapseGap", "debt_collapse_gap"),
+    "claims_example": ("Condition13Gap", "condition_13_gap", "GrowthIrrelevanceGap", "growth_irrelevance_gap",
+                       "InterestRateLadder", "interest_rate_ladder"),
+    "claims_markov": ("Lemma8Gap", "lemma_8_gap", "PerronLimits", "perron_condition_limits"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
 
