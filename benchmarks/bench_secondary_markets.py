@@ -12,7 +12,9 @@ Two more kernels against their twins (same bisections, vectorised in NumPy):
   multiplier of every date and state by bisection in log mu; the redistribution economy's 6 types and
   33 dates, at the weights of its first best;
 - the bond-only market of R8: Foreign's Euler residual at Home's price (an inner bisection) on the
-  200-point grid that ``bond_only_equilibrium`` scans to bracket the bond position.
+  200-point grid that ``bond_only_equilibrium`` scans to bracket the bond position;
+- the ordered secondary market of footnotes 9 and 11 (``ordered_resale``, poorest group buys first) in
+  each of the redistribution economy's 32 states, at first-best gross holdings.
 """
 
 import numpy as np
@@ -57,10 +59,31 @@ def setup_bond():
     return grid, aut.c0[0], aut.c[0], aut.c0[2], aut.c[2], econ.pi, 2.0
 
 
+def setup_ordered():
+    econ, cash, D, E = setup()
+    key = np.arange(econ.n_groups, dtype=float)[::-1].copy()  # the last group buys first
+    return econ, cash, D, key
+
+
+def _ordered(econ, cash, D, key, twin):
+    out = [sm.ordered_resale(cash[s], D[s], econ, key, twin=twin) for s in range(econ.n_states)]
+    return np.concatenate([np.concatenate([c.ravel(), d.ravel()]) for c, d in out])
+
+
+def ordered_fast(econ, cash, D, key):
+    return _ordered(econ, cash, D, key, twin=False)
+
+
+def ordered_twin(econ, cash, D, key):
+    return _ordered(econ, cash, D, key, twin=True)
+
+
 CASES = [
     Case("secondary markets: enforcement enumeration, 32 states", fast, twin, setup, target=10.0, rtol=1e-12),
     Case("secondary markets: Negishi allocation, 6 x 33", sm.first_best._negishi_allocation, sm.negishi_allocation_numpy,
          setup_negishi, rtol=1e-12),
     Case("secondary markets: bond-only excess, 200 b", sm.robustness._bond_excess_grid, sm.bond_excess_numpy, setup_bond,
+         rtol=1e-12),
+    Case("secondary markets: ordered resale (footnotes 9, 11), 32 states", ordered_fast, ordered_twin, setup_ordered,
          rtol=1e-12),
 ]

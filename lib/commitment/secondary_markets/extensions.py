@@ -5,6 +5,7 @@ enforcement partitions (R7, footnote 8).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from commitment.secondary_markets.economies import FOREIGN, HOME, _check_sigma, friends_economy, make_economy
 from commitment.secondary_markets.enforcement import (_decided, _full_domestic, enforcement_margins, enumerate_enforcement,
@@ -15,7 +16,7 @@ from commitment.secondary_markets.resale import gross_holdings, secondary_market
 __all__ = [
     "political_uncertainty", "set_partitions", "enforcement_under_partitions", "with_enforcement_groups",
     "r7_enforcement_margin", "is_finer", "footnote_8_enforcement_margin", "r5_enforcement_margin",
-    "footnote_12_enforcement_margin", "ordered_resale", "footnote_9_enforcement_margin",
+    "footnote_12_enforcement_margin", "ordered_resale", "ordered_resale_numpy", "footnote_9_enforcement_margin",
     "footnote_11_enforcement_margin",
 ]
 
@@ -198,7 +199,7 @@ def footnote_8_enforcement_margin(economy, sigma, enforcement_groups, rule="worl
 # ----------------------------------------------------------------------------------------- footnotes 9 and 11
 
 
-def ordered_resale(cash, D, economy, key):
+def ordered_resale(cash, D, economy, key, twin=False):
     r"""Footnotes 9 and 11 (§2.1): the secondary-market outcome in which groups buy in order (ours as code).
 
     Paper held abroad first comes home as in R2 (:func:`secondary_market`, ``"issuer_region"``). Then, in
@@ -206,20 +207,115 @@ def ordered_resale(cash, D, economy, key):
     increasing order of ``key[g]`` (footnote 9: poorest first, ``key`` = consumption; footnote 11: the
     least liked last, ``key`` = minus the government's weight): a group spends its resources on the paper
     of its own members, then on that of the next group in the order, and so on, so that no group holds
-    paper of a group earlier in the order. Returns ``(cash, D)`` after the market; raises
-    ``RuntimeError`` if the buyers' resources do not cover the paper.
+    paper of a group earlier in the order (groups with equal keys in increasing order of their ids).
+    Returns ``(cash, D)`` after the market; raises ``RuntimeError`` if the buyers' resources do not cover
+    the paper.
+
+    The ordered market runs in a compiled kernel; ``twin=True`` runs its plain NumPy twin instead
+    (:func:`ordered_resale_numpy`: the loop over NumPy arrays that preceded the kernel, whose ties between
+    group ids from 8 up followed the hash order of a set; the chapter's economies have fewer groups);
+    ``tests/test_secondary_markets_twins.py`` checks that the two agree.
     """
     e = economy
     out = secondary_market(cash, D, e, "issuer_region")
     cash, D = out.cash.copy(), out.D.copy()
     key = np.asarray(key, dtype=float)
+    if key.shape != (e.n_groups,):
+        raise ValueError(f"key must have one entry per enforcement group ({e.n_groups}), got shape {key.shape}")
+    if twin:
+        left = _ordered_market_numpy(cash, D, e, key)
+    else:
+        cash, D = np.ascontiguousarray(cash, dtype=float), np.ascontiguousarray(D, dtype=float)
+        left = _ordered_market(cash, D, e.mass, e.region, e.group, key)
+    for j in (HOME, FOREIGN):
+        if left[j] > 1e-12:
+            raise RuntimeError(f"ordered_resale: buyers cannot pay for {left[j]:.3g} of region {j}'s paper")
+    return cash, D
+
+
+def ordered_resale_numpy(cash, D, economy, key):
+    """:func:`ordered_resale` with the ordered market in plain NumPy (its twin: the code that preceded the
+    kernel)."""
+    return ordered_resale(cash, D, economy, key, twin=True)
+
+
+@njit(cache=True)
+def _ordered_market(cash, D, mass, region, group, key):
+    """The ordered market of :func:`ordered_resale` after R2's resale, in place on ``cash`` and ``D``: the
+    same steps as :func:`_ordered_market_numpy`, in loops. Returns the face value left unsold per region."""
+    K = cash.size
+    left = np.zeros(2)
+    for j in range(2):
+        types = np.empty(K, np.int64)
+        m = 0
+        for k in range(K):
+            if region[k] == j:
+                types[m] = k
+                m += 1
+        types = types[:m]
+        pool = np.zeros(m)  # face value issued by each type of region j, all for sale
+        for b in range(m):  # every holder sells at face value 1
+            sold = 0.0
+            for a in range(m):
+                sold += D[types[a], types[b]]
+                pool[a] += D[types[a], types[b]]
+            cash[types[b]] += sold / mass[types[b]]
+        for a in range(m):
+            for b in range(m):
+                D[types[a], types[b]] = 0.0
+        # the region's groups, ascending, then stably sorted by key (as Python's sorted on the set of ids)
+        gids = np.unique(group[types])
+        for i in range(1, gids.size):  # insertion sort: stable
+            g = gids[i]
+            p = i - 1
+            while p >= 0 and key[gids[p]] > key[g]:
+                gids[p + 1] = gids[p]
+                p -= 1
+            gids[p + 1] = g
+        for pos in range(gids.size):
+            b = gids[pos]
+            for q in range(pos, gids.size):
+                g = gids[q]
+                R = 0.0
+                for k in types:
+                    if group[k] == b:
+                        R += mass[k] * cash[k]
+                P = 0.0
+                for i in range(m):
+                    if group[types[i]] == g:
+                        P += pool[i]
+                x = min(P, R)
+                if x <= 0:
+                    continue
+                for i in range(m):  # buyers pay in proportion to their resources
+                    if group[types[i]] == g:
+                        for k in types:
+                            if group[k] == b:
+                                D[types[i], k] += x * pool[i] / P * (mass[k] * cash[k] / R)
+                for k in types:
+                    if group[k] == b:
+                        cash[k] -= x * (mass[k] * cash[k] / R) / mass[k]
+                for i in range(m):
+                    if group[types[i]] == g:
+                        pool[i] -= x * pool[i] / P
+        left[j] = pool.sum()
+    return left
+
+
+def _ordered_market_numpy(cash, D, economy, key):
+    """The ordered market of :func:`ordered_resale` in plain NumPy, in place; the face value left unsold
+    per region."""
+    e = economy
+    left = np.zeros(2)
     for j in (HOME, FOREIGN):
         types = np.flatnonzero(e.region == j)
         sub = np.ix_(types, types)
         cash[types] += D[sub].sum(axis=0) / e.mass[types]  # every holder sells at face value 1
         pool = D[sub].sum(axis=1)  # face value issued by each type of region j, all for sale
         D[sub] = 0.0
-        groups = sorted({int(e.group[k]) for k in types}, key=lambda g: key[g])
+        # by key, ties by group id (sorting the set itself would break ties in hash order, which is not
+        # the id order for ids >= 8)
+        groups = sorted(sorted({int(e.group[k]) for k in types}), key=lambda g: key[g])
         for pos, b in enumerate(groups):
             buyers = types[e.group[types] == b]
             for g in groups[pos:]:
@@ -234,9 +330,8 @@ def ordered_resale(cash, D, economy, key):
                     D[types[i], buyers] += x * pool[i] / P * w
                 cash[buyers] -= x * w / e.mass[buyers]
                 pool[issuers] -= x * pool[issuers] / P
-        if pool.sum() > 1e-12:
-            raise RuntimeError(f"ordered_resale: buyers cannot pay for {pool.sum():.3g} of region {j}'s paper")
-    return cash, D
+        left[j] = pool.sum()
+    return left
 
 
 def _group_means(economy, c_s):
@@ -250,7 +345,7 @@ def _ordered_margins(economy, sigma, key_of_state, rule, first_best, twin):
     if first_best not in ("closed_form", "negishi"):
         raise ValueError(f"first_best must be 'closed_form' or 'negishi', got {first_best!r}")
     c = (complete_markets if first_best == "closed_form" else complete_markets_negishi)(economy, sigma).c
-    resale = lambda cash, D, e, s: ordered_resale(cash, D, e, key_of_state(c, s))  # noqa: E731
+    resale = lambda cash, D, e, s: ordered_resale(cash, D, e, key_of_state(c, s), twin)  # noqa: E731
     return _decided(enforcement_margins(economy, sigma, c, rule, 1.0, resale, enforce_foreign=True, twin=twin))
 
 
