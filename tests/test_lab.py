@@ -7,6 +7,7 @@ pages in a real JupyterLab.
 """
 
 import asyncio
+from dataclasses import replace
 import json
 import os
 import re
@@ -16,7 +17,8 @@ import subprocess
 import jupytext
 import pytest
 
-from commitment.lab import MARK, code_cell_labels, from_lab, front_matter, lab_notebook, load_context, source_notebook, to_lab
+from commitment.lab import (MARK, code_cell_labels, from_lab, front_matter, lab_notebook, load_context,
+                            source_context, source_notebook, to_lab)
 from commitment.portable import Context
 from tests.pages import ROOT, toc_files
 
@@ -138,6 +140,27 @@ def test_without_a_build_references_stay_roles_and_glue_waits_for_the_kernel():
     out = to_lab("{prf:ref}`aahw-lemma-3` and {glue:text}`r:.3f`", ctx, expressions)
     assert out.startswith("{prf:ref}`aahw-lemma-3`") and "glue_text(\"r:.3f\")" in out and expressions == []
     assert front_matter(ctx) == f"---\n# {MARK}: added in JupyterLab for jupyterlab-myst; not saved to the page\n---\n"
+
+
+def test_without_a_build_every_reference_in_the_book_finds_its_page_from_the_sources():
+    """A fresh clone's `make lab` (no website build yet): every label a page refers to is found in the sources,
+    with its page, so that a reference to another page becomes a link (its kind and label for text), and every
+    citation has its author-year text from the bibliography."""
+    ctx = source_context(ROOT)
+    assert ctx.macros and ctx.citations
+    missing = []
+    for page in PAGES:
+        for src in _markdown_cells(page):
+            for m in re.finditer(r"\{(eq|prf:ref|numref|ref)\}`([^`]*)`", src):
+                target = m[2].rsplit("<", 1)[-1].rstrip(">").strip().lower()
+                if target not in ctx.labels:
+                    missing.append(f"{_doc(page)}: {m[0]}")
+            for m in re.finditer(r"\{cite(?::[tp])?\}`([^`]*)`", src):
+                missing += [f"{_doc(page)}: {k}" for k in m[1].split(",") if k.strip() not in ctx.citations]
+    assert not missing, missing[:20]
+    doc = "book/debt_maturity/convexity"
+    out = to_lab("By {prf:ref}`aahw-lemma-3`.", replace(ctx, docname=doc))
+    assert out == 'By [Lemma (aahw-lemma-3)](planner.md#aahw-lemma-3 "{prf:ref}`aahw-lemma-3`").'
 
 
 def test_glue_text_formats_the_kernels_glued_value_as_the_website_does():

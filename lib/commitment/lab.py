@@ -22,8 +22,9 @@ page), so that the files on disk stay the book's sources:
 
 The website's numbers, titles, citation texts and glued values come from the last website build
 (``_build/lab-context.json``, written by :mod:`commitment.sphinxext`, and ``_build/jupyter_execute``). Without
-a build (a fresh clone before ``make book``) references show the target's kind and label, and glued numbers
-appear when the page's cells run.
+a build (a fresh clone before ``make book``) the labels, titles, citations and macros are read from the
+sources (:func:`source_context`): references show the target's kind and label, and glued numbers appear
+when the page's cells run.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pathlib import Path
 from commitment.portable import (CODE, FENCE, ROLE, SITE_ONLY, Context, _explicit, _resolve_doc, _split_directive,
                                  code_block_end, glued_values, plain_text)
 
-__all__ = ["to_lab", "from_lab", "lab_notebook", "code_cell_labels", "source_notebook", "load_context", "write_context",
+__all__ = ["to_lab", "from_lab", "lab_notebook", "code_cell_labels", "source_context", "source_notebook", "load_context", "write_context",
            "BookContentsManager", "MARK", "CONTEXT_FILE"]
 
 MARK = "commitment-lab"
@@ -62,10 +63,73 @@ def write_context(ctx: Context, path: Path) -> None:
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
+LABEL_OPTION = re.compile(r"^:(?:label|name):\s*(?P<label>\S+)\s*$")
+TARGET_LINE = re.compile(r"^\((?P<label>[\w:.-]+)\)=\s*$")
+EQUATION_END = re.compile(r"^\$\$\s*\((?P<label>[\w:.-]+)\)\s*$")
+HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+?)\s*$")
+CELL_FIGURE = re.compile(r"^\s+name:\s*(?P<label>fig-[\w:.-]+)\s*$")
+
+
+def _kind(directive: str) -> str:
+    name = directive.split(":")[-1]
+    return {"figure": "Fig.", "math": ""}.get(name, name.capitalize())
+
+
+def _page_labels(doc: str, text: str) -> dict[str, tuple[str, str]]:
+    """A page's labels as text and address, read from its source (no numbers: they come from a build)."""
+    labels, directive, target = {}, None, None
+    for line in text.split("\n"):
+        if m := FENCE.match(line):
+            directive = m["name"]
+            continue
+        if directive and (m := LABEL_OPTION.match(line)):
+            label, kind = m["label"], _kind(directive)
+            labels[label.lower()] = (f"{kind} ({label})" if kind else f"({label})",
+                                     f"{doc}.html#{'equation-' if not kind else ''}{label}")
+            continue
+        if not line.startswith(":"):
+            directive = None
+        if m := TARGET_LINE.match(line):
+            target = m["label"]
+        elif target and (m := HEADING.match(line)):
+            labels[target.lower()] = (m["title"], f"{doc}.html#{target}")
+            target = None
+        elif m := EQUATION_END.match(line):
+            labels[m["label"].lower()] = (f"({m['label']})", f"{doc}.html#equation-{m['label']}")
+        elif m := CELL_FIGURE.match(line):
+            labels[m["label"].lower()] = (f"Fig. ({m['label']})", f"{doc}.html#{m['label']}")
+    return labels
+
+
+def source_context(root: Path) -> Context:
+    """Without a website build: labels, page titles, citations and macros read from the sources
+    (``_config.yml``, the bibliography, the pages); references show the target's kind and label."""
+    import yaml
+
+    root = Path(root)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) if (root / "_config.yml").exists() else {}
+    sphinx = (config.get("sphinx") or {}).get("config") or {}
+    macros = ((sphinx.get("mathjax3_config") or {}).get("tex") or {}).get("macros") or {}
+    ctx = Context(macros={k: (v, 0) if isinstance(v, str) else (v[0], int(v[1])) for k, v in macros.items()})
+    bibfiles = (config.get("bibtex_bibfiles") or sphinx.get("bibtex_bibfiles") or [])
+    if bibfiles and all((root / b).exists() for b in bibfiles):
+        from commitment.sphinxext import _citations
+
+        ctx.citations = _citations(root, bibfiles)
+    for page in sorted((root / "book").rglob("*.md")):
+        doc = page.relative_to(root).with_suffix("").as_posix()
+        if any(part.startswith(".") for part in doc.split("/")):
+            continue
+        text = page.read_text(encoding="utf-8")
+        title = next((m["title"] for line in text.split("\n") if (m := HEADING.match(line)) and line.startswith("# ")), doc)
+        ctx.docs[doc] = (title, f"{doc}.html")
+        ctx.labels.update(_page_labels(doc, text))
+    return ctx
+
+
 def load_context(root: Path, docname: str) -> Context:
     """The context of page ``docname`` (``book/<chapter>/<page>``) of the checkout at ``root``: the last
-    build's labels and glued values when there is one, else the page alone (see the module docstring)."""
-    ctx = Context(docname=docname)
+    build's labels and glued values when there is one, else what the sources say (:func:`source_context`)."""
     stored = Path(root) / CONTEXT_FILE
     if stored.exists():
         data = json.loads(stored.read_text(encoding="utf-8"))
@@ -74,6 +138,8 @@ def load_context(root: Path, docname: str) -> Context:
                       citations={k: tuple(v) for k, v in data["citations"].items()},
                       macros={k: (v[0], int(v[1])) for k, v in data["macros"].items()},
                       site="", docname=docname)
+    else:
+        ctx = replace(source_context(root), docname=docname)
     glue_file = Path(root) / "_build" / "jupyter_execute" / f"{docname}.glue.json"
     if glue_file.exists():
         ctx = replace(ctx, glue=glued_values(json.loads(glue_file.read_text(encoding="utf-8"))))
