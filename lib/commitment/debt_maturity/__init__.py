@@ -27,7 +27,9 @@ equation with the policy fixed.
 
 Beyond the stationary planner: prices and paths (:func:`value_of_debt`, :func:`one_period_price`,
 :func:`simulate_path`, :func:`yield_curve`, :func:`perpetuity_price`), Proposition 3's residuals
-(:func:`euler_residuals`), Proposition 2's second differences in the coupon with their grid error
+(:func:`euler_residuals`; the claim function with its measured error, :func:`proposition_3_residual`), the
+slope of the yield curve with its measured error (:func:`yield_curve_slope`), Lemma 2's bound on the
+policy (:func:`lemma_2_excess`), Proposition 2's second differences in the coupon with their grid error
 (:func:`proposition_2_second_difference`), the cost of trading long bonds (:func:`trade_loss`), the restructuring
 surplus (:func:`restructuring`), the non-stationary planner for a general legacy profile
 (:func:`solve_profile`) and the government's own problem in debt space with the Eaton-Gersovitz price
@@ -59,12 +61,14 @@ from .bellman import (  # noqa: F401
 )
 from .planner import (  # noqa: F401
     PlannerSolution, solve_planner, solve_map, debt_capacity, debt_capacity_slope, value_of_debt, policy_at, one_period_price,
+    Lemma2Excess, lemma_2_excess,
 )
 from .simulation import (  # noqa: F401
     Path, simulate_path, DefaultDraws, simulate_defaults,
 )
 from .prices import (  # noqa: F401
-    zero_coupon_prices, yield_curve, forward_rates, perpetuity_price, euler_residuals,
+    zero_coupon_prices, yield_curve, forward_rates, perpetuity_price, euler_residuals, EulerResidual,
+    proposition_3_residual, YieldCurveSlope, yield_curve_slope,
 )
 from .convexity import (  # noqa: F401
     ConvexityInL, proposition_2_second_difference, trade_loss, TradeLosses, long_bond_trading_loss, JointChoice, corollary_1_gain,
@@ -112,6 +116,12 @@ __all__ = [
     "ConvexityInL",
     "proposition_2_second_difference",
     "euler_residuals",
+    "EulerResidual",
+    "proposition_3_residual",
+    "YieldCurveSlope",
+    "yield_curve_slope",
+    "Lemma2Excess",
+    "lemma_2_excess",
     "trade_loss",
     "restructuring",
     "steady_state_interior",

@@ -212,3 +212,71 @@ def one_period_price(sol, b_next):
     q = np.where(np.isnan(vv), 0.0, repay_cdf(np.nan_to_num(vv, nan=m.vD_lo), m.beta, m.y, m.tau_lo, m.tau_hi) / m.R)
     q = np.where(np.asarray(np.atleast_1d(b_next)) < sol.B[-1], 1.0 / m.R, q)
     return q.reshape(np.shape(b_next)) if np.ndim(b_next) else float(q[0])
+
+
+# ---------------------------------------------------------------------------- Lemma 2: the claim function
+
+
+class Lemma2Excess(NamedTuple):
+    """Lemma 2 on the planner's policy (:func:`lemma_2_excess`): at the grid states ``v`` with
+    ``B*(v, l) >= 0``, ``excess = v'(v) - max{v, vD_hi}`` (the lemma: ``<= 0``); ``error`` its measured
+    numerical error (``error_stop + error_grid``); ``beta_R`` of the economy whose policy it is."""
+
+    l: float
+    v: np.ndarray
+    excess: np.ndarray
+    error: float
+    error_stop: float
+    error_grid: float
+    beta_R: float
+
+
+def lemma_2_excess(model, l, *, sol=None, tol=1e-9, R=None):
+    r"""Lemma 2 (with ``beta R <= 1`` promises never exceed ``max{v, vD_hi}``) on the policy of
+    :func:`solve_planner`, which chooses ``v'`` over the whole grid (up to its top, ``pad`` above ``vD_hi``)
+    and imposes no bound of the lemma: ``v'(v) - max{v, vD_hi}`` at every grid state with ``b >= 0``. Its
+    measured error is the largest change of ``v'`` at those states when the solver's tolerance ``tol`` is
+    cut to ``tol / 100``, plus its largest change when re-optimised at the same ``v`` on the solution of a
+    grid with half the nodes (where ``v' = v``, beta R = 1, the objective is flat at its maximum and this
+    change is the argmax noise).
+
+    ``R`` (default ``model.R``): the return of the economy whose policy is computed, on ``model``'s grid.
+    With ``beta R > 1`` (outside the model's admissible range, which :func:`create_model` refuses) the
+    hypothesis of the lemma fails: the planner is more patient than the market and back-loads promises
+    (the falsifier). ``sol`` (optional): the solution at ``l`` on ``model``'s grid solved to ``tol``
+    (``R = model.R`` only). Returns a :class:`Lemma2Excess`; raises ``ValueError`` on inadmissible arguments.
+    """
+    from .model import create_model
+
+    l = float(l)
+    if not (math.isfinite(l) and l < model.y):
+        raise ValueError(f"l must be a finite perpetuity coupon below y = {model.y}, got {l!r}")
+    if not (math.isfinite(tol) and 1e-12 <= tol <= 1e-6):
+        raise ValueError(f"tol must be in [1e-12, 1e-6] (solver tolerance), got {tol!r}")
+    R = model.R if R is None else float(R)
+    if not (math.isfinite(R) and 1 < R <= 1.5 / model.beta):
+        raise ValueError(f"R must be in (1, 1.5/beta] (beta = {model.beta}), got {R!r}")
+    kw = dict(y=model.y, beta=model.beta, tau_lo=model.tau_lo, tau_hi=model.tau_hi, pad=model.pad)
+    if R == model.R:
+        pm, half_m = model, create_model(R=R, N=max(50, model.N // 2), **kw)
+    else:
+        # same beta, hence the same default distribution and v-grid; only the market return differs
+        half_m = create_model(R=model.R, N=max(50, model.N // 2), **kw)._replace(R=R)
+        pm = model._replace(R=R)
+    if sol is not None:
+        if R != model.R:
+            raise ValueError("sol can only be given with R = model.R")
+        if not sol.residual_b_nonneg < tol:
+            raise ValueError(f"sol was solved to {sol.residual_b_nonneg:.3g}, not to tol = {tol:g}")
+        if sol.model is not model or sol.l != l:
+            raise ValueError("sol must be the solution at l on model's grid")
+    else:
+        sol = solve_planner(pm, l, tol=tol)
+    tight = solve_planner(pm, l, tol=tol / 100.0, initial=sol)
+    half = solve_planner(half_m, l, tol=tol)
+    keep = sol.B >= 0
+    v = pm.v[keep]
+    vn = sol.v_next[keep]
+    e_stop = float(np.max(np.abs(vn - tight.v_next[keep]), initial=0.0))
+    e_grid = float(np.max(np.abs(vn - policy_at(half, v)[1]), initial=0.0))
+    return Lemma2Excess(l, v, vn - np.maximum(v, pm.vD_hi), e_stop + e_grid, e_stop, e_grid, pm.beta * R)
