@@ -55,7 +55,9 @@ Modules, following the chapter's pages:
 - :mod:`.incomplete` -- Section 2.2, exogenously incomplete markets (page ``incomplete_markets``);
 - :mod:`.decentralised` -- the types' own choices at given prices: the taxed competitive equilibrium
   (public-finance reading), rights clearing and exchange choice (pages ``segregated_exchanges``,
-  ``tables``).
+  ``tables``);
+- :mod:`.second_welfare` -- Theorem 2 numerically: supporting prices and transfers on the constrained
+  frontier, the arc that Pareto-improves on the competitive equilibrium (page ``segregated_exchanges``).
 
 Every public name is re-exported here, so ``from commitment.fire_sales import X`` works for all of them.
 """
@@ -70,6 +72,7 @@ from commitment.fire_sales import program1
 from commitment.fire_sales import lottery
 from commitment.fire_sales import incomplete
 from commitment.fire_sales import decentralised
+from commitment.fire_sales import second_welfare
 
 from commitment.fire_sales.economy import *  # noqa: F401,F403
 from commitment.fire_sales.equilibrium import *  # noqa: F401,F403
@@ -79,6 +82,7 @@ from commitment.fire_sales.program1 import *  # noqa: F401,F403
 from commitment.fire_sales.lottery import *  # noqa: F401,F403
 from commitment.fire_sales.incomplete import *  # noqa: F401,F403
 from commitment.fire_sales.decentralised import *  # noqa: F401,F403
+from commitment.fire_sales.second_welfare import *  # noqa: F401,F403
 
 # private helpers used by the tests and the benchmark
 from commitment.fire_sales.economy import _phi, _v  # noqa: F401
@@ -95,6 +99,7 @@ __all__ = [
     *lottery.__all__,
     *incomplete.__all__,
     *decentralised.__all__,
+    *second_welfare.__all__,
     "ENV1",
     "ENV2",
     "ENV3",
