@@ -64,3 +64,26 @@ def book_pdf(book_html):
 def student_pdf(book_html):
     """The student edition as a PDF (make pdf-student)."""
     return _pdf(student=True)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session, shared by the website's and JupyterLab's browser tests.
+    Playwright's sync API keeps an asyncio loop running in the main thread while it is open, so a second
+    ``sync_playwright()`` in the same session fails ("Sync API inside the asyncio loop"): there must be one."""
+    import os
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        message = "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
+        if os.environ.get("COMMITMENT_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+

@@ -50,13 +50,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site(book_html):
-    """Serve the built book on 127.0.0.1; yields the base URL."""
-    if not Path(CHROMIUM).exists():
-        message = "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
-        if os.environ.get("COMMITMENT_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+def site(book_html, chromium):
+    """Serve the built book on 127.0.0.1; yields the base URL (skipped without Chromium: the fixture)."""
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=book_html))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -65,13 +60,8 @@ def site(book_html):
 
 
 @pytest.fixture(scope="session")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(site, chromium):
+    return chromium
 
 
 class LoadedPage:

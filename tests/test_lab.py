@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 
 import jupytext
 import pytest
@@ -238,6 +239,24 @@ def _manager(tmp_path):
     return BookContentsManager(root_dir=str(tmp_path))
 
 
+def _run_in_a_thread(coroutine_function):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in the main
+    thread for the whole session, where asyncio.run fails."""
+    outcome = {}
+
+    def target():
+        try:
+            asyncio.run(coroutine_function())
+        except BaseException as err:  # re-raised in the test's thread
+            outcome["error"] = err
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+
+
 async def _maybe(x):
     return await x if asyncio.iscoroutine(x) else x
 
@@ -259,7 +278,7 @@ def test_the_contents_manager_shows_the_lab_form_and_saves_the_sources(tmp_path)
         code["source"] += "\n# a student's note"
         await _maybe(cm.save({"type": "notebook", "format": "json", "content": model["content"]}, "/" + page))
 
-    asyncio.run(run())
+    _run_in_a_thread(run)
     after = (tmp_path / page).read_text(encoding="utf-8")
     assert "# a student's note" in after
     for what in (MARK, "glue_text(", "{eval}", "user_expressions", ":enumerated: false"):

@@ -59,14 +59,9 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def lab(book_html, tmp_path_factory):
+def lab(book_html, chromium, tmp_path_factory):
     """JupyterLab on the checkout, configured as postBuild configures it (in a prefix of its own, so that the
     test sees the repository's configuration, not whatever an earlier install left); yields its URL."""
-    if not os.path.exists(CHROMIUM):
-        message = "Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it"
-        if os.environ.get("COMMITMENT_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
     prefix = tmp_path_factory.mktemp("lab-prefix")
     subprocess.run(["bash", str(ROOT / ".binder" / "postBuild")], check=True, cwd=ROOT,
                    env={**os.environ, "NB_PYTHON_PREFIX": str(prefix), "COMMITMENT_BUILD_SITE": "0"})
@@ -109,13 +104,8 @@ def lab(book_html, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def lab_browser(lab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def lab_browser(lab, chromium):
+    return chromium
 
 
 def _open(lab, lab_browser, page_path):

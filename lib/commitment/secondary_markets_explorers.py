@@ -128,6 +128,8 @@ def _gain_panel(ax, sig, lam, sigma):
     ax.xaxis.set_minor_locator(NullLocator())  # the log axis's unlabelled minor ticks: a third of each frame's time
     ax.set_xlabel("risk aversion σ")
     ax.set_ylabel("gain of secondary markets, %")
+    if np.ptp(lam) < 1e-9:  # no gain anywhere (no state with markets): matplotlib's +-0.055 axis has wide labels
+        ax.set_ylim(lam.min() - 1, lam.max() + 1)
     ax.legend(loc="upper left", fontsize=8)
 
 
