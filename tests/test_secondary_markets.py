@@ -163,6 +163,42 @@ def test_t6_gain_zero_iff_no_trade_motive():
     assert np.all(sm.welfare_gain(sm.mirror_economy(g=0.1, v=0.0), 2.0) > 1e-6)
 
 
+@pytest.mark.parametrize("g, v, sigma", [(0.1, 0.2, 2.0), (-0.2, 0.1, 0.5), (0.0, 0.3, 5.0), (0.15, 0.0, 1.0)])
+def test_gain_decomposition_total_is_the_pipelines_gain(g, v, sigma):
+    """The split's total (power means of hand-built plans) against the pipeline's gain (enumeration,
+    secondary market, regional welfare), for both regions and both orders."""
+    gain = sm.welfare_gain(sm.mirror_economy(g=g, v=v, e=0.3), sigma)
+    for j in (0, 1):
+        for order in ("smoothing_first", "insurance_first"):
+            d = sm.mirror_gain_decomposition(g, v, sigma, region=j, order=order)
+            assert abs(d.total - gain[j]) < EXACT
+            assert abs((1 + d.smoothing) * (1 + d.insurance) - (1 + d.total)) < EXACT
+
+
+@pytest.mark.parametrize("order", ["smoothing_first", "insurance_first"])
+def test_gain_decomposition_parts_vanish_without_their_motive(order):
+    """No youth gap (g = 0): nothing to smooth; no regional risk (v = 0): nothing to insure. A split that
+    mislabelled its steps fails here (the other part is of order 1e-2)."""
+    for sigma in SIGMAS:
+        for j in (0, 1):
+            no_gap = sm.mirror_gain_decomposition(0.0, 0.2, sigma, region=j, order=order)
+            no_risk = sm.mirror_gain_decomposition(0.1, 0.0, sigma, region=j, order=order)
+            assert abs(no_gap.smoothing) < EXACT and no_gap.insurance > 1e-3
+            assert abs(no_risk.insurance) < EXACT and no_risk.smoothing > 1e-3
+
+
+@pytest.mark.parametrize("kw, word", [
+    (dict(g=0.1, v=-0.1, sigma=2.0), "v (regional volatility)"),
+    (dict(g=0.6, v=0.5, sigma=2.0), "g (youth endowment gap)"),
+    (dict(g=0.1, v=0.2, sigma=0.0), "sigma"),
+    (dict(g=0.1, v=0.2, sigma=2.0, region=2), "region"),
+    (dict(g=0.1, v=0.2, sigma=2.0, order="both"), "order"),
+])
+def test_gain_decomposition_validates(kw, word):
+    with pytest.raises(ValueError, match=word.replace("(", r"\(").replace(")", r"\)")):
+        sm.mirror_gain_decomposition(**kw)
+
+
 @given(g=st.floats(-0.3, 0.3), v=st.floats(0.01, 0.4), e=st.floats(0.0, 0.9), a=st.sampled_from([0.0, 0.15]),
        sigma=st.floats(0.2, 10.0), rule=st.sampled_from(["world_pool", "regional_netting"]),
        kappa=st.sampled_from([1.0, 2.5]))

@@ -44,7 +44,8 @@ closed forms of the default-value distribution against quadrature (:func:`defaul
 
 Modules follow the chapter's pages: :mod:`.model` (environment), :mod:`.bellman` and :mod:`.planner`
 (planner), :mod:`.simulation` and :mod:`.prices` (perpetuity, euler_yields), :mod:`.sovereign` (welfare_theorem),
-:mod:`.convexity` and :mod:`.profile` (convexity), :mod:`.steady_states` (euler_yields), :mod:`.restructuring`.
+:mod:`.convexity` and :mod:`.profile` (convexity), :mod:`.steady_states` (euler_yields), :mod:`.restructuring`,
+:mod:`.beyond` (the three-period buyback example, ours, and maturity indeterminacy without default risk).
 Every public name is re-exported here.
 
 All kernels are ``@njit(cache=True)``; the NumPy twin of the Bellman operator lives in the tests
@@ -75,6 +76,10 @@ from .convexity import (  # noqa: F401
 )
 from .restructuring import (  # noqa: F401
     restructuring, RestructuringSurplus, restructuring_surplus,
+)
+from .beyond import (  # noqa: F401
+    BuybackToy, create_buyback_toy, Buyback, buyback_price_rise, Indeterminacy, maturity_indeterminacy,
+    MaturityChoice, maturity_choice_with_shocks,
 )
 from .steady_states import (  # noqa: F401
     steady_state_interior, boundary_threshold, SteadyStateDrift, steady_state_drift,

@@ -13,7 +13,11 @@ import numpy as np
 import commitment.debt_maturity as dm
 
 __all__ = ["range_economy", "wide_range_economy", "baseline_range_economy", "flat_curve_buyback_loss",
-           "decaying_bond_price", "grid_search_euler_residuals", "grid_search_euler_order"]
+           "decaying_bond_price", "grid_search_euler_residuals", "grid_search_euler_order",
+           "correlated_shocks_long_shares", "SHOCK_CASES"]
+
+# the exercise "Shocks correlated with the default cost" (beyond.md): (dy, dt) for its three cases
+SHOCK_CASES = ((0.0, 0.0), (0.4, 0.0), (0.4, 0.1))
 
 
 def range_economy(tau_lo, tau_hi):
@@ -86,3 +90,11 @@ def grid_search_euler_order(N_values=GRID_EXERCISE_N, margin=0.05):
     (:func:`grid_search_euler_residuals`)."""
     r = grid_search_euler_residuals(N_values, margin)
     return float(-np.polyfit(np.log(np.asarray(N_values, float)), np.log(r), 1)[0])
+
+
+def correlated_shocks_long_shares(D=0.5, cases=SHOCK_CASES):
+    """The exercise "Shocks correlated with the default cost" (beyond.md): the best long share on the grid
+    ``sigma = 0, 0.1, ..., 1`` of :func:`commitment.debt_maturity.maturity_choice_with_shocks` with
+    ``D = 0.5``, for each ``(dy, dt)`` in ``cases``."""
+    sigmas = np.round(np.linspace(0.0, 1.0, 11), 10)
+    return np.array([dm.maturity_choice_with_shocks(D, sigmas, dy, dt).best for dy, dt in cases])

@@ -4,6 +4,7 @@ the mirror economy's closed-form gain of secondary markets.
 
 from __future__ import annotations
 
+from typing import NamedTuple
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from commitment.secondary_markets.resale import regional_autarky
 
 __all__ = [
     "regional_welfare", "ce_gain", "welfare_gain", "power_mean", "mirror_gain_closed_form",
+    "GainDecomposition", "mirror_gain_decomposition",
 ]
 
 
@@ -71,3 +73,53 @@ def mirror_gain_closed_form(g, v, sigma, region=HOME):
     return 1.0 / power_mean(vals, [0.5, 0.25, 0.25], 1.0 - sigma) - 1.0
 
 
+
+
+class GainDecomposition(NamedTuple):
+    """Gains as proportional consumption equivalents; ``(1 + total) = (1 + smoothing) (1 + insurance)``."""
+    total: float
+    smoothing: float
+    insurance: float
+
+
+def mirror_gain_decomposition(g, v, sigma, region=HOME, order="smoothing_first"):
+    r"""Split (ours) the mirror economy's gain of secondary markets, eq. (bmv-gain-closed-form) with
+    ``a = 0``, into intertemporal smoothing and insurance, in two steps at the first-best prices
+    :math:`q_s = \pi_s` (footnote 5).
+
+    With Home's autarky plan (youth :math:`1+g`, old age :math:`1-g \pm v` with probability 1/2 each):
+
+    - ``order="smoothing_first"``: a risk-free loan of :math:`g` at price one moves the plan to youth 1,
+      old age :math:`1 \pm v` (smoothing); full insurance then moves it to the first best, 1 everywhere;
+    - ``order="insurance_first"``: fair insurance of :math:`v` moves the plan to youth :math:`1+g`, old
+      age :math:`1-g` (insurance); the loan then moves it to the first best (smoothing).
+
+    Each step's gain is a ratio of power means :math:`M_{1-\sigma}` of the plans (weights 1/2, 1/4, 1/4),
+    as in the closed form; the split depends on the order, the total does not. With CRRA utility
+    :math:`\sigma` is both the relative risk aversion and the inverse of the elasticity of intertemporal
+    substitution, so both parts depend on it. For Foreign, ``g`` and ``v`` change sign.
+
+    Raises ``ValueError`` unless ``v >= 0``, ``|g| + v < 1`` (positive endowments), ``sigma > 0``,
+    ``region`` is 0 (Home) or 1 (Foreign) and ``order`` is one of the two above.
+    """
+    sigma = _check_sigma(sigma)
+    g, v = float(g), float(v)
+    if not (np.isfinite(v) and v >= 0.0):
+        raise ValueError(f"v (regional volatility) must be >= 0, got {v!r}")
+    if not (np.isfinite(g) and abs(g) + v < 1.0):
+        raise ValueError(f"g (youth endowment gap) must satisfy |g| + v < 1 (positive endowments), got g={g!r}, v={v!r}")
+    if region not in (HOME, FOREIGN):
+        raise ValueError(f"region must be {HOME} (Home) or {FOREIGN} (Foreign), got {region!r}")
+    if order not in ("smoothing_first", "insurance_first"):
+        raise ValueError(f"order must be 'smoothing_first' or 'insurance_first', got {order!r}")
+    sg = 1.0 if region == HOME else -1.0
+    w, r = [0.5, 0.25, 0.25], 1.0 - sigma
+    M_aut = power_mean([1 + sg * g, 1 - sg * g + v, 1 - sg * g - v], w, r)
+    total = 1.0 / M_aut - 1.0
+    if order == "smoothing_first":
+        M_mid = power_mean([1.0, 1.0 + v, 1.0 - v], w, r)
+        smoothing, insurance = M_mid / M_aut - 1.0, 1.0 / M_mid - 1.0
+    else:
+        M_mid = power_mean([1 + sg * g, 1 - sg * g, 1 - sg * g], w, r)
+        insurance, smoothing = M_mid / M_aut - 1.0, 1.0 / M_mid - 1.0
+    return GainDecomposition(float(total), float(smoothing), float(insurance))

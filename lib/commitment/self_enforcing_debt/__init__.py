@@ -16,7 +16,7 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   Theorem 2, the App. C transition and collapse);
 - :mod:`.claims_example` -- the same for condition (13), the interest-rate ladder and our growth extension of
   the example;
-- :mod:`.claims_markov` -- the same for Lemma 8 and our Perron condition;
+- :mod:`.claims_markov` -- the same for Lemmas 3 and 8, footnote 6 (the bubble) and our Perron condition;
 - :mod:`.exercises` -- the answers of the chapter's exercises, computed for their self-checks.
 
 Importing does no work. The closed forms are imported eagerly; the numba-based modules are loaded
@@ -48,7 +48,9 @@ _LAZY = {
                            "DebtCollapseGap", "debt_collapse_gap"),
     "claims_example": ("Condition13Gap", "condition_13_gap", "GrowthIrrelevanceGap", "growth_irrelevance_gap",
                        "InterestRateLadder", "interest_rate_ladder"),
-    "claims_markov": ("Lemma8Gap", "lemma_8_gap", "PerronLimits", "perron_condition_limits"),
+    "claims_markov": ("Lemma8Gap", "lemma_8_gap", "PerronLimits", "perron_condition_limits", "Lemma3Margins",
+                      "lemma_3_margins", "BubblePV", "bubble_present_values", "AJvsHLOrdering",
+                      "aj_vs_hl_ordering"),
 }
 _WHERE = {name: mod for mod, names in _LAZY.items() for name in names}
 

@@ -1,10 +1,18 @@
-r"""The quantities that the claim checks of HL Lemma 8 and of our Perron condition test, with the conventions
-of :mod:`.claims`: each solves households with the solver of :mod:`.markov` (or iterates the not-too-tight
-operator, which solves them), returns the quantity the result says is zero, and an error estimate.
+r"""The quantities that the claim checks of HL Lemmas 3 and 8, footnote 6, our Perron condition and our
+comparison of punishments test, with the conventions of :mod:`.claims`: each solves households with the
+solver of :mod:`.markov` (or iterates the not-too-tight operator, which solves them), returns the
+quantity the result is about, and an error estimate.
 
 - :func:`lemma_8_gap` -- the present value of the limits at the events where the optimal plan that starts
   at the limit binds again for the first time, minus the limit (Lemma 8: zero for self-enforcing limits);
   the first-binding events are found by following the solver's policies over the event tree;
+- :func:`lemma_3_margins` -- the smallest increase and concavity gap of the solver's value and the smallest
+  step of its policies at test points above the zero-consumption level (Lemma 3 (i), (iii): positive,
+  non-negative);
+- :func:`bubble_present_values` -- the decay of the limits' date-0 value and the shortfall of the window
+  sums of the present value of endowments over the event tree (footnote 6: both zero at $R=g$);
+- :func:`aj_vs_hl_ordering` -- the high agent's consumption and the rates at the two-state equilibria that
+  the solver finds under the autarky (AJ) and exclusion (HL) punishments (our ordering, not the paper's);
 - :func:`perron_condition_limits` -- the limits that the not-too-tight operator reaches from non-zero
   limits that do not roll over, at prices with Perron root $\rho(Q)$: their size and their distance from
   the Perron ray (our extension of Theorem 1: non-zero stationary self-enforcing limits exist iff
@@ -13,14 +21,18 @@ operator, which solves them), returns the quantity the result says is zero, and 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
+from scipy.optimize import brentq
 
 from commitment.self_enforcing_debt.claims import SOLVER_ERROR, _grid_change
-from commitment.self_enforcing_debt.markov import _check_chain, debt_limit_iteration, perron, solve_household
+from commitment.self_enforcing_debt.markov import (_check_chain, debt_limit_iteration, perron, solve_household,
+                                                   value_at)
 
-__all__ = ["Lemma8Gap", "lemma_8_gap", "PerronLimits", "perron_condition_limits"]
+__all__ = ["Lemma8Gap", "lemma_8_gap", "PerronLimits", "perron_condition_limits", "Lemma3Margins", "lemma_3_margins",
+           "BubblePV", "bubble_present_values", "AJvsHLOrdering", "aj_vs_hl_ordering"]
 
 
 class Lemma8Gap(NamedTuple):
@@ -199,3 +211,331 @@ def perron_condition_limits(P, Q, y, beta, sigma=1.0, phi0=None, punishment="exc
     return PerronLimits(float(np.max(np.abs(phi))), float(np.max(np.abs(phi - (phi @ u) * u))),
                         num + SOLVER_ERROR, num * proj + SOLVER_ERROR, phi, phi0, float(rho), v, punishment,
                         steps, n)
+
+
+class Lemma3Margins(NamedTuple):
+    """Lemma 3 (i), (iii) measured on the household solver's value and policies, at fixed test points."""
+
+    margin: float  # min(increase, concavity): Lemma 3 (i) says > 0 (strictly increasing, strictly concave)
+    error: float  # error bound of ``margin``: 2 (value grid change + SOLVER_ERROR)
+    policy_step: float  # smallest step of c(a, s) and a'(s'; a, s) between test points: Lemma 3 (iii) says >= 0
+    policy_error: float  # error bound of ``policy_step``: 2 (policy grid change + SOLVER_ERROR)
+    increase: float  # min over states and neighbouring test points of V(a_{k+1}, s) - V(a_k, s)
+    concavity: float  # min of V(a_k, s) - (V(a_{k-1}, s) + V(a_{k+1}, s)) / 2 (equally spaced a)
+    points: np.ndarray  # (S, m) test points, from the grid bottom (above the zero-consumption level)
+    perturbed: bool  # True when a perturbation was added to the solver's value or policy (falsifier only)
+    n: int
+
+
+def lemma_3_margins(P, Q, y, phi, beta, sigma=1.0, *, m=41, a_top=None, n=500,
+                    value_perturbation=None, policy_perturbation=None) -> Lemma3Margins:
+    r"""Lemma 3 (App. B), parts (i) and (iii), on the solver's output: $V(a,s;\Phi)$ is strictly
+    increasing and strictly concave in $a$ above the zero-consumption level
+    $\underline a(s)=-y(s)+\sum_{s'}Q(s,s')\phi(s')$, and the optimal choices $c(a,s)$ and
+    $a'(s';a,s)$ are non-decreasing in $a$.
+
+    The household is solved by :func:`~.markov.solve_household` (time iteration on the first-order
+    conditions, values by policy evaluation); neither step imposes monotonicity or concavity. At ``m``
+    equally spaced test points per state, from the bottom of the solver's grid (half-way between
+    $\underline a(s)$ and the limit) to ``a_top`` (default: half the grid's top), it measures the smallest
+    increase of $V$ between neighbouring points, the smallest concavity gap
+    $V(a_k)-\tfrac12[V(a_{k-1})+V(a_{k+1})]$ and the smallest step of every policy. ``margin`` is the
+    smaller of the first two (the lemma: positive); ``policy_step`` the last (the lemma: non-negative).
+
+    ``error`` bounds the numerical error of ``margin``: each value is off by at most
+    $\varepsilon_V=$ the sum of the largest changes of $V$ at the test points when the grid has $n/2$,
+    $n-1$ or $n+1$ points (:func:`~.claims._grid_change`) plus :data:`~.claims.SOLVER_ERROR`, and both
+    differences move by at most $2\varepsilon_V$. ``policy_error`` is the same for the policies
+    (linear interpolation). Part (ii) (self-enforcing limits lie above $\underline a$) is analytical.
+
+    ``value_perturbation`` and ``policy_perturbation`` (falsifier tests only: perturbations, not
+    economies, since the solver admits only CRRA utility, for which the lemma holds): functions of
+    ``(s, a)`` added to the solver's value, respectively to its consumption policy, at the test points,
+    on every grid.
+    """
+    P, Q, y, phi, beta, sigma = _check_chain(P, Q, y, phi, beta, sigma)
+    m, n = int(m), int(n)
+    if m < 3:
+        raise ValueError(f"m (test points per state) must be >= 3, got {m}")
+    if n < 100:
+        raise ValueError(f"n (grid points) must be >= 100, got {n}")
+    S = len(y)
+    a_max = 4.0 * y.max() + 2.0 * np.abs(phi).max()
+    top = a_max / 2 if a_top is None else float(a_top)
+
+    def solved(k):
+        return solve_household(P, Q, y, phi, beta, sigma, n=k, a_max=a_max)
+
+    base = solved(n)
+    bottom = base.grid[:, 0]
+    if not np.all(top > bottom):
+        raise ValueError(f"a_top must be above the grid bottom {bottom.max():.4g} and at most {a_max / 2:.4g}")
+    if top > a_max / 2:
+        raise ValueError(f"a_top must be at most half the grid's top, {a_max / 2:.4g}, got {top}")
+    pts = np.array([np.linspace(bottom[s], top, m) for s in range(S)])
+
+    def at(k):
+        sol = base if k == n else solved(k)
+        V = np.array([value_at(sol, s, pts[s]) for s in range(S)])
+        if value_perturbation is not None:
+            V = V + np.array([np.asarray(value_perturbation(s, pts[s]), dtype=float) for s in range(S)])
+        pol = [np.interp(pts[s], sol.grid[s], sol.c[s]) for s in range(S)]
+        if policy_perturbation is not None:
+            pol = [pol[s] + np.asarray(policy_perturbation(s, pts[s]), dtype=float) for s in range(S)]
+        pol += [np.interp(pts[s], sol.grid[s], sol.a_next[s, s1]) for s in range(S) for s1 in range(S)]
+        return V, np.array(pol)
+
+    cache = {}
+
+    def values(k):
+        if k not in cache:
+            cache[k] = at(k)
+        return cache[k]
+
+    V, dv = _grid_change(lambda k: values(k)[0], n)
+    pol, dp = _grid_change(lambda k: values(k)[1], n)
+    increase = float(np.min(np.diff(V, axis=1)))
+    concavity = float(np.min(V[:, 1:-1] - 0.5 * (V[:, :-2] + V[:, 2:])))
+    step = float(np.min(np.diff(pol, axis=1)))
+    return Lemma3Margins(min(increase, concavity), 2.0 * (dv + SOLVER_ERROR), step, 2.0 * (dp + SOLVER_ERROR),
+                         increase, concavity, pts,
+                         value_perturbation is not None or policy_perturbation is not None, n)
+
+
+class BubblePV(NamedTuple):
+    """Date-0 values of the limits and partial sums of the present value of endowments (footnote 6)."""
+
+    limit_decay: float  # 1 - v_T / v_0, v_t = sum over date-t events of p phi (footnote 6: 0, no decay)
+    limit_error: float  # error bound of limit_decay from the limits' error bound (phi_error) and rounding
+    pv_shortfall: float  # 1 - (S_3T - S_2T) / (S_2T - S_T), S_t partial sums of the PV of endowments (0: linear)
+    pv_error: float  # change of pv_shortfall when T is doubled + rounding
+    growth: float  # (S_3T - S_2T) / T: the PV of endowments gained per period (the linear rate)
+    growth_error: float  # change of growth when T is doubled + rounding
+    values: np.ndarray  # v_t, t = 0..3T
+    partial_sums: np.ndarray  # S_t, t = 1..3T (sums of the flows at dates 0..t-1)
+    rho: float  # Perron root of Q (growth / long-run interest rate)
+    T: int
+
+
+def _bubble_sums(Q, y, phi, s0, T):
+    S = len(y)
+    row = np.eye(S)[s0]
+    vals, flows = [], []
+    for _ in range(3 * T + 1):
+        vals.append(row @ phi)
+        flows.append(row @ y)
+        row = row @ Q
+    return np.array(vals), np.array(flows[:-1])
+
+
+def bubble_present_values(Q, y, phi, s0=0, *, phi_error=0.0, T=200) -> BubblePV:
+    r"""Footnote 6 of HL §3: at $R=g$ the date-0 value of the limits,
+    $v_t=\sum_{s^t}p(s^t)\phi(s^t)=\mathbf e_{s_0}^\top Q^t\phi$, does not decay, and the partial sums
+    $S_t=\sum_{\tau<t}\mathbf e_{s_0}^\top Q^\tau y$ of the present value of endowments grow without
+    bound (linearly). So the transversality condition does not imply $p_ta_t\to0$: debt is a bubble.
+
+    Windows have $T$ periods, ``T`` or more: $T$ is raised until $|\lambda_2(Q)|^T\le10^{-12}$, so that
+    the transient of the flows has died out, and made even; ``RuntimeError`` (undecided) if that needs more
+    than 20,000 periods.
+
+    Stationary Markov prices ``Q`` (growth-adjusted: Arrow price times $g$), endowments ``y`` and limits
+    ``phi`` (from the not-too-tight iteration, not from the roll-over condition, in the page's use).
+    The sums run over all events of the tree (matrix powers), exactly, rather than over simulated
+    paths. Returns ``limit_decay`` $=1-v_{3T}/v_0$ and ``pv_shortfall``
+    $=1-(S_{3T}-S_{2T})/(S_{2T}-S_T)$: both are zero when the limits' value is conserved and each
+    window of $T$ periods adds as much present value as the one before (the partial sums then have the
+    linear lower bound $S_{kT}\ge S_T+(k-1)(S_{2T}-S_T)(1-\text{shortfall})$ over the windows computed;
+    beyond them the bound is the Perron--Frobenius argument, not a computation). At $R>g$ ($\rho(Q)<1$)
+    both tend to one: the limits' value and the endowment flows decay like $\rho^t$.
+
+    ``limit_error``: limits off by at most ``phi_error`` move $v_t$ by at most ``phi_error`` times the
+    largest row sum of $Q^t$; that bound on $v_{3T}$ and $v_0$, relative to $|v_0|$, plus a forward
+    rounding bound of the matrix powers ($2(3T+1)S$ machine epsilons, relative). ``pv_error``,
+    ``growth_error``: the change of the quantity when $T$ is doubled (the transient of the flows, of
+    order $|\lambda_2|^T$) plus the forward rounding bound of a ratio of window sums,
+    $2(3TS+T)$ machine epsilons (relative).
+    """
+    Q = np.atleast_2d(np.asarray(Q, dtype=float))
+    S = Q.shape[0]
+    if Q.shape != (S, S) or not np.all(np.isfinite(Q)) or np.any(Q < 0):
+        raise ValueError("Q (growth-adjusted Arrow prices) must be a finite non-negative square matrix")
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if y.shape != (S,) or not np.all(np.isfinite(y) & (y > 0)):
+        raise ValueError(f"y (endowments) must be {S} positive numbers")
+    phi = np.asarray(phi, dtype=float).reshape(-1)
+    if phi.shape != (S,) or not np.all(np.isfinite(phi)) or np.any(phi > 0) or not np.any(phi < 0):
+        raise ValueError(f"phi (debt limits) must be {S} finite numbers <= 0, not all zero")
+    s0, T = int(s0), int(T)
+    if not 0 <= s0 < S:
+        raise ValueError(f"s0 (starting state) must be in [0, {S - 1}], got {s0}")
+    if T < 10:
+        raise ValueError(f"T (window length) must be >= 10, got {T}")
+    phi_error = float(phi_error)
+    if not (math.isfinite(phi_error) and phi_error >= 0.0):
+        raise ValueError(f"phi_error (error bound of the limits) must be >= 0, got {phi_error}")
+    rho, _ = perron(Q)
+    eps = np.finfo(float).eps
+    # the transient of the flows decays like |lambda_2|^t: lengthen the windows until it is below 1e-12
+    # (at most 20,000 periods; a periodic chain, |lambda_2| = 1, keeps T, made even for period two)
+    lam2 = float(np.sort(np.abs(np.linalg.eigvals(Q)))[-2]) if S > 1 else 0.0
+    if 0.0 < lam2 < 1.0 - 1e-9:
+        need = int(math.ceil(math.log(1e-12) / math.log(lam2)))
+        if need > 20000:
+            raise RuntimeError(f"bubble_present_values: |lambda_2(Q)| = {lam2:.8f}: the transient needs {need} > "
+                               "20,000 periods to fall below 1e-12 (undecided)")
+        T = max(T, need)
+    T += T % 2
+
+    def measured(t):
+        vals, flows = _bubble_sums(Q, y, phi, s0, t)
+        # window sums taken directly (differences of partial sums lose them to rounding when they decay)
+        w1, w2 = flows[t:2 * t].sum(), flows[2 * t:].sum()
+        return vals, np.cumsum(flows), 1.0 - vals[-1] / vals[0], 1.0 - w2 / w1, w2 / t
+
+    vals, sums, decay, short, growth = measured(T)
+    _, _, _, short2, growth2 = measured(2 * T)
+    mass = float(np.linalg.matrix_power(Q, 3 * T).sum(1).max())
+    v0 = abs(vals[0])
+    if not v0 > phi_error:
+        raise ValueError(f"phi_error ({phi_error}) must be below the date-0 value of the limits ({v0:.3g})")
+    # forward rounding bounds: the row e' Q^t has relative error <= t S eps, a flow or value adds S eps, a
+    # window sum T eps; a ratio of two such sums doubles the bound
+    limit_error = (phi_error * (mass + abs(vals[-1]) / v0) / (v0 - phi_error)
+                   + 2 * (3 * T + 1) * S * eps * mass * float(np.max(np.abs(phi))) / v0)
+    rounding = 2 * (3 * T * S + T) * eps
+    return BubblePV(float(decay), float(limit_error), float(short), float(abs(short - short2) + rounding),
+                    float(growth), float(abs(growth - growth2) + rounding * abs(growth)), vals, sums,
+                    float(rho), T)
+
+
+class AJvsHLOrdering(NamedTuple):
+    """Consumption of the high agent and gross rates (over g) at the equilibria found by the solver under the
+    two punishments, with the first best (ours)."""
+
+    c_fb: float  # (e_hi + e_lo) / 2
+    c_aj: float  # Alvarez-Jermann (autarky punishment): root of the solver's consumption at the limit minus c
+    c_hl: float  # Hellwig-Lorenzoni (exclusion): where the not-too-tight operator switches from collapse to growth
+    e_hi: float
+    c_error: float  # error bound of c_aj and c_hl: grid changes + root bracket + SOLVER_ERROR
+    R_hl: float  # g / (q_s + q_w) at c_hl, divided by g (the claim: 1)
+    R_aj: float
+    R_fb: float  # 1 / beta_hat: the first best's rate over g
+    R_error: float  # c_error times the largest |dR/dc| between the two equilibria
+    aj_first_best: bool  # the AJ participation constraint is slack at the first best (then c_aj = c_fb)
+    phi_aj: np.ndarray  # AJ limits at c_aj (from the autarky-punishment operator)
+    n: int
+
+
+def _two_state_prices(e_hi, e_lo, bh, pi, sigma, c):
+    qs, qw = bh * pi, bh * (1 - pi) * (c / (e_hi + e_lo - c)) ** sigma
+    return np.array([[qs, qw], [qw, qs]])
+
+
+def _aj_excess(P, y, bh, pi, sigma, c, n):
+    """The solver's consumption of the high agent who starts at his AJ limit, minus c, at the prices of c."""
+    Q = _two_state_prices(y[0], y[1], bh, pi, sigma, c)
+    it = debt_limit_iteration(P, Q, y, bh, sigma, "autarky", tol=1e-10, max_iter=400, n=n)
+    sol = solve_household(P, Q, y, it.phi, bh, sigma, n=n)
+    return float(np.interp(it.phi[0], sol.grid[0], sol.c[0])) - c, it.phi
+
+
+def _hl_direction(P, y, bh, pi, sigma, c, n, steps=3):
+    """Change of max |phi| over ``steps`` applications of the not-too-tight operator (exclusion punishment)
+    from uniform limits -0.3, at the prices of c: negative while the limits collapse, positive while they grow."""
+    Q = _two_state_prices(y[0], y[1], bh, pi, sigma, c)
+    it = debt_limit_iteration(P, Q, y, bh, sigma, "exclusion", phi0=np.full(2, -0.3), max_steps=steps, n=n)
+    h = np.abs(it.history).max(1)
+    return float(h[-1] - h[0])
+
+
+def aj_vs_hl_ordering(e_hi, e_lo, beta, persistence, sigma=1.0, *, n=300, scan=24,
+                      xtol=1e-10) -> AJvsHLOrdering:
+    r"""Our comparison of the two punishments in the two-state economy (not in the paper):
+    $c^{FB}_h\le c^{AJ}_h\le c^{HL}_h<\bar e$ and $g=R^{HL}\le R^{AJ}\le R^{FB}$, with both equilibria
+    found by the household solver rather than by the closed forms of :func:`~.markov.two_state_markov`.
+
+    For a candidate consumption $c$ of the high agent, prices are those at which the high agent is
+    unconstrained, $\hat q_s=\hat\beta\pi$, $\hat q_w=\hat\beta(1-\pi)(c/(\bar e+\underline e-c))^\sigma$
+    (his Euler equation and market clearing); $R/g=1/(\hat q_s+\hat q_w)$. ``beta`` is the discount factor of
+    the detrended economy, $\hat\beta=\beta g^{1-\sigma}$ (``beta`` itself when $g=1$), and the rates
+    returned are divided by $g$.
+
+    * HL (exclusion from borrowing): the not-too-tight operator with target $D(0)$
+      (:func:`~.markov.debt_limit_iteration`, which solves the household at each step and knows nothing
+      of roll-over or Perron roots) is applied three times from limits $-0.3$ at the prices of $c$; the
+      limits shrink for small $c$ and grow for large $c$. $c^{HL}$ is where the direction changes, found
+      by bisection to ``xtol`` (if the limits shrink for every $c<\bar e$, no debt equilibrium exists
+      and $c^{HL}=\bar e$).
+    * AJ (autarky): the operator with target $V^{aut}$ is iterated to its fixed point at the prices of
+      $c$, the household is solved with those limits, and $c^{AJ}$ is the root of its consumption in the
+      high state at the limit $\phi_H$ minus $c$ (Brent's method on the first sign change of a scan of
+      ``scan`` points between $c^{FB}$ and $c^{HL}$). If that consumption is already below $c$ just
+      above the first best, the constraint is slack there and $c^{AJ}=c^{FB}$ (``aj_first_best``).
+
+    ``c_error`` is the sum of the changes of $c^{AJ}$ and $c^{HL}$ when the grid has $n/2$, $n-1$ or
+    $n+1$ points (:func:`~.claims._grid_change`), plus ``xtol`` and :data:`~.claims.SOLVER_ERROR`.
+    ``R_error`` is ``c_error`` times the largest $|dR/dc|$ at the two equilibria.
+    """
+    _, _, y, _, beta, sigma = _check_chain(np.eye(2), np.eye(2), [e_hi, e_lo], [0.0, 0.0], beta, sigma)
+    e_hi, e_lo = float(y[0]), float(y[1])
+    if not e_hi > e_lo:
+        raise ValueError(f"e_hi must be > e_lo, got {e_hi} and {e_lo}")
+    pi = float(persistence)
+    if not 0.0 <= pi < 1.0:
+        raise ValueError(f"persistence must be in [0, 1), got {persistence}")
+    n, scan, xtol = int(n), int(scan), float(xtol)
+    if n < 100:
+        raise ValueError(f"n (grid points) must be >= 100, got {n}")
+    if scan < 4:
+        raise ValueError(f"scan (points of the AJ bracket search) must be >= 4, got {scan}")
+    if not 0.0 < xtol < 1e-4:
+        raise ValueError(f"xtol must be in (0, 1e-4), got {xtol}")
+    P = np.array([[pi, 1 - pi], [1 - pi, pi]])
+    c_fb = 0.5 * (e_hi + e_lo)
+    top = e_hi - 1e-6 * (e_hi - c_fb)
+
+    def hl(m):
+        lo, hi = c_fb, top
+        if _hl_direction(P, y, beta, pi, sigma, hi, m) <= 0.0:
+            return e_hi
+        while hi - lo > xtol:
+            mid = 0.5 * (lo + hi)
+            if _hl_direction(P, y, beta, pi, sigma, mid, m) > 0.0:
+                hi = mid
+            else:
+                lo = mid
+        return 0.5 * (lo + hi)
+
+    def aj(m, c_hl):
+        cs = np.linspace(c_fb + 1e-6 * (e_hi - c_fb), min(c_hl, top) - 1e-6 * (e_hi - c_fb), scan)
+        prev = None
+        for c in cs:
+            f, phi = _aj_excess(P, y, beta, pi, sigma, c, m)
+            if prev is None and f <= 0.0:
+                return c_fb, True, phi
+            if prev is not None and f <= 0.0:
+                root = brentq(lambda x: _aj_excess(P, y, beta, pi, sigma, x, m)[0], prev, c, xtol=xtol)
+                return root, False, _aj_excess(P, y, beta, pi, sigma, root, m)[1]
+            prev = c
+        raise RuntimeError("aj_vs_hl_ordering: no AJ equilibrium below c_HL (the solver's consumption at the AJ "
+                           "limit stays above c on the scan)")
+
+    cache = {}
+
+    def both(m):
+        if m not in cache:
+            c_hl = hl(m)
+            c_aj, fb, phi = aj(m, c_hl)
+            cache[m] = (np.array([c_aj, c_hl]), fb, phi)
+        return cache[m][0]
+
+    cc, change = _grid_change(both, n)
+    _, fb, phi = cache[n]
+    c_err = change + xtol + SOLVER_ERROR
+
+    def rate(c):
+        return 1.0 / _two_state_prices(e_hi, e_lo, beta, pi, sigma, c)[0].sum()
+
+    slope = max(abs(rate(c + c_err) - rate(c - c_err)) / (2 * c_err) for c in cc if c - c_err > 0)
+    return AJvsHLOrdering(c_fb, float(cc[0]), float(cc[1]), e_hi, float(c_err), float(rate(cc[1])),
+                          float(rate(cc[0])), 1.0 / beta, float(c_err * slope), bool(fb), phi, n)
