@@ -146,3 +146,29 @@ def test_no_role_is_written_inside_mathematics():
     assert not bad, f"a role inside math is shown as typed (move it out of the formula): {bad}"
     assert roles_inside_math("$$\na \\text{by {eq}`x`}\n$$ (y)") != []  # the check can fail
     assert roles_inside_math("$a$ by {eq}`x` and $b$") == []
+
+
+def unlabelled_results(text: str) -> list[str]:
+    """The sphinx-proof directives (other than proofs) without a ``:label:``: sphinx-proof labels them
+    ``<kind>-<n>`` per page, and two pages with an unlabelled remark collide ("duplicate remark label
+    'remark-0'"), a warning that fails the strict build."""
+    found, lines = [], text.split("\n")
+    for i, line in enumerate(lines):
+        m = re.match(r"^(`{3,}|:{3,})\{prf:(?P<kind>[a-z]+)\}", line)
+        if not m or m["kind"] == "proof":
+            continue
+        options = []
+        for nxt in lines[i + 1:]:
+            if not nxt.startswith(":"):
+                break
+            options.append(nxt)
+        if not any(o.startswith(":label:") for o in options):
+            found.append(line)
+    return found
+
+
+def test_every_result_directive_has_a_label():
+    bad = [(p.relative_to(ROOT), line) for p in all_pages() for line in unlabelled_results(p.read_text(encoding="utf-8"))]
+    assert not bad, f"a result without :label: (sphinx-proof's automatic labels collide across pages): {bad}"
+    assert unlabelled_results("```{prf:remark} R\nText\n```") == ["```{prf:remark} R"]  # the check can fail
+    assert unlabelled_results("```{prf:remark} R\n:label: x\nText\n```\n```{prf:proof}\nP\n```") == []

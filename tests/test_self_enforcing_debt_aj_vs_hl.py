@@ -3,7 +3,7 @@ c_FB <= c_AJ <= c_HL < e_hi and g = R_HL <= R_AJ <= R_FB.
 
 :func:`commitment.self_enforcing_debt.aj_vs_hl_ordering` finds both equilibria with the household solver:
 c_HL where the not-too-tight operator with the exclusion punishment switches from shrinking to loosening
-the limits (bisection), c_AJ where the solver's consumption at the autarky-punishment limits equals the
+the limits (Brent), c_AJ where the solver's consumption at the autarky-punishment limits equals the
 candidate c (Brent). Tolerances: the function's error bound (changes on grids with n/2, n - 1, n + 1
 points + bracket + solver tolerance 1e-8; times |dR/dc| for the rates). The closed forms of
 two_state_markov are used only as an independent cross-check here. Falsifier (perturbation): the two
