@@ -328,7 +328,6 @@ def test_properties_over_parameters(beta_R, R_, tau_lo, width, l):
             assert loss_fine > -(1e-8 + abs(loss_fine - loss)), (loss, loss_fine)
 
 
-
 @settings(max_examples=25)
 @given(beta_R=st.floats(0.85, 1.0), R_=st.floats(1.02, 1.08), tau_lo=st.floats(0.1, 0.4),
        width=st.floats(0.2, 0.5), l=st.floats(0.01, 0.6))
@@ -631,19 +630,6 @@ def test_proposition_2_strictness_fails_without_default_risk_over_economies(R_, 
     args, tol, n = _proposition_2_check(m, 0.05 + share * room, "riskless")
     assume(n >= 3)
     assert_falsified(verify_leq, *args, tol=tol, kind="claim", what="strict convexity in l, riskless")
-
-
-@pytest.fixture
-def one_thread():
-    """The claim tests below solve many small problems: one numba thread (the operator's results are
-    bit-identical for any thread count, tested above), which avoids the parallel pool's waits on a loaded
-    machine (measured: 5 ms against 1 s per trade-loss computation at N = 200 with five jobs on two cores)."""
-    import numba
-
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    yield
-    numba.set_num_threads(threads)
 
 
 # Lemmas 4 and 5 (welfare_theorem.md): the government's best response in debt space against the planner's

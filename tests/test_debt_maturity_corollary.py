@@ -22,18 +22,6 @@ STATES = [0.23, 1.33]                      # the page's states (Figure 4)
 ACCURATE = 1e-3
 
 
-@pytest.fixture
-def one_thread():
-    """Many small solves: one numba thread (the operator's results do not depend on the thread count,
-    tests/test_debt_maturity.py), which avoids the parallel pool's waits on a loaded machine."""
-    import numba
-
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    yield
-    numba.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def paper_economy():
     import numba

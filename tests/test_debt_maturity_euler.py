@@ -20,17 +20,6 @@ from tests.deciding import decided
 R = 1.05
 
 
-@pytest.fixture
-def one_thread():
-    """Many small solves: one numba thread (the operator's results do not depend on the thread count)."""
-    import numba
-
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    yield
-    numba.set_num_threads(threads)
-
-
 def _check(e, what):
     return ("aahw-proposition-3", e.residual, e.error), dict(kind="claim", what=what)
 

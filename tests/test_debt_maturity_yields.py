@@ -19,17 +19,6 @@ from tests.deciding import decided
 R = 1.05
 
 
-@pytest.fixture
-def one_thread():
-    """Many small solves: one numba thread (results do not depend on it; tests/test_debt_maturity.py)."""
-    import numba
-
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    yield
-    numba.set_num_threads(threads)
-
-
 def _check(y, what):
     return ("aahw-claim-yield-curve", -y.steps, 0.0), dict(tol=y.error, strict=True, kind="claim", what=what)
 

@@ -13,26 +13,14 @@ Tolerances are the functions' own error bounds (root finders' brackets propagate
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from commitment import fire_sales as fs
 from commitment.verification import assert_falsified, verify
 from tests.deciding import decided
+from tests.test_fire_sales import env1_like_economies as env1_like  # two types shaped like Environment 1
 
 PF_WHAT = "Env 1: taxed competitive equilibrium (market solver) minus the segregated allocation"
 RC_WHAT = "Env 1: rights, date-1 spot and date-0 clearing from the types' own choices at the SE prices"
-
-
-@st.composite
-def env1_like(draw):
-    """Two types shaped like Environment 1 (a lender rich at t = 0, a borrower rich at t = 1 whose
-    collateral constraint binds), as in tests/test_fire_sales.py."""
-    a = draw(st.floats(0.3, 0.7))
-    lender = [draw(st.floats(2.0, 4.0)) for _ in range(2)], [draw(st.floats(0.5, 1.5)) for _ in range(2)]
-    borrower = [draw(st.floats(0.5, 1.5)) for _ in range(2)], [draw(st.floats(2.0, 4.0)) for _ in range(2)]
-    return fs.collateral_economy([a, 1 - a], [lender[0], borrower[0]], [lender[1], borrower[1]],
-                                 R=[draw(st.floats(0.9, 1.1))], beta=draw(st.floats(0.85, 1.0)),
-                                 sigma=draw(st.floats(1.2, 4.0)))
 
 
 def test_public_finance_page_case():

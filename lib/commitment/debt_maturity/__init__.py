@@ -88,7 +88,7 @@ from .profile import (  # noqa: F401
     ProfileSolution, solve_profile, profile_discounts, profile_debt_capacity, profile_value_of_debt, profile_policy_at, ZeroCouponCurve, zero_coupon_curve,
 )
 from .sovereign import (  # noqa: F401
-    SovereignSolution, sovereign_best_response, eaton_gersovitz, lemma_3_residual, BestResponseGap, lemma_4_excess, lemma_5_shortfall, Proposition1Gap, proposition_1_gap,
+    SovereignSolution, sovereign_best_response, eaton_gersovitz, lemma_1_margins, Lemma1Margins, lemma_3_residual, BestResponseGap, lemma_4_excess, lemma_5_shortfall, Proposition1Gap, proposition_1_gap,
 )
 
 __all__ = [
@@ -141,6 +141,8 @@ __all__ = [
     "zero_coupon_curve",
     "SovereignSolution",
     "sovereign_best_response",
+    "lemma_1_margins",
+    "Lemma1Margins",
     "eaton_gersovitz",
     "lemma_3_residual",
     "BestResponseGap",

@@ -1,5 +1,5 @@
 r"""Proposition 1 from the sovereign's side (welfare_theorem page): the government's own problem in
-debt space, the Eaton-Gersovitz price iteration, and the claim functions of Lemmas 3, 4 and 5.
+debt space, the Eaton-Gersovitz price iteration, and the claim functions of Lemmas 1, 3, 4 and 5.
 """
 
 from __future__ import annotations
@@ -312,3 +312,89 @@ def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=
     e_planner_q = float(np.max(np.abs(q_star - one_period_price(sol_half, b[keep]))))
     return Proposition1Gap(b[keep], eq.q[keep] - q_star, eq.V[keep] - V_star, e_grid_q + e_planner_q + 1e-7,
                            e_grid_V + e_planner_V, R_L, int(b.size), e_grid_V, e_grid_q)
+
+
+# -------------------------------------------------- Lemma 1: V non-increasing in b, no downward jumps
+
+
+class Lemma1Margins(NamedTuple):
+    """Lemma 1 on an Eaton-Gersovitz equilibrium (:func:`lemma_1_margins`), at the debt levels ``b`` kept.
+
+    ``increase``: the largest rise of ``V`` between neighbouring levels (the lemma: <= 0), ``tol_increase``
+    its measured error. ``jump``: the largest second difference ``|V(b_{k+1}) - 2 V(b_k) + V(b_{k-1})|``,
+    extrapolated to a zero debt step from the grids with ``n_b`` and ``n_b / 2`` levels (the lemma's
+    continuity: <= 0), ``tol_jump`` its measured error. ``V_range``: the values measured, ``(V(b[-1]), V(b[0]))``, against
+    ``vD_lo``; ``perturbed``: a perturbation was added (falsifier tests only)."""
+
+    b: np.ndarray
+    V: np.ndarray
+    increase: float
+    tol_increase: float
+    jump: float
+    tol_jump: float
+    error_V: float
+    V_range: tuple
+    vD_lo: float
+    n_b: int
+    perturbed: bool
+
+
+def lemma_1_margins(model, l, n_b=400, *, margin=0.05, steps=8, sol=None, value_perturbation=None):
+    r"""Lemma 1 (§2) on the solver's output: in a Markov equilibrium $V(b,l)$ is non-increasing in $b$
+    and reaches every value from $\underline v^D$ up to $\bar V$ (monotone with no downward jump).
+
+    The equilibrium is the Eaton-Gersovitz price iteration (:func:`eaton_gersovitz`: value iteration on the
+    government's Bellman equation (3) on a debt grid, which imposes neither monotonicity nor continuity;
+    the planner's solution ``sol`` only fixes the debt range ``[-0.5, b_max(l))``) on ``n_b``, ``n_b/2``
+    and ``n_b/4`` levels (``n_b`` divisible by 4), at the levels at least ``margin`` and at least ``steps``
+    steps of the coarsest grid below ``b_max`` (near ``b_max`` consumption goes to zero, ``V`` falls like
+    ``log(b_max - b)`` and its second differences are in their asymptotic range only a few grid steps
+    away; ours).
+
+    - ``increase`` = max of $V(b_{k+1})-V(b_k)$. Each value is off by at most ``error_V`` = the largest
+      change of $V$ from the grid with half the levels (at the common levels) plus the value iteration's
+      stopping error $10^{-9}/(1-\beta)$, so ``tol_increase = 2 error_V``.
+    - ``jump``: with $d_n$ the largest second difference $|V(b_{k+1})-2V(b_k)+V(b_{k-1})|$ on $n$ levels,
+      the first-order extrapolation $2d_n-d_{n/2}$ (for a continuous $V$, $d_n$ is $O(h)$ at a kink and
+      $O(h^2)$ elsewhere, so the extrapolation tends to a value <= 0; a downward jump $J$ leaves about $J$).
+      ``tol_jump`` = the change of that extrapolation from the pair $(n/2, n/4)$ plus ``4 error_V``;
+      jumps smaller than ``tol_jump`` are not resolved (ours: the measure and its error).
+
+    Parts not measured (analytical, the proof on the planner page): values above $V(-0.5)$ up to $\bar V$
+    ($b\to-\infty$) and below $V$ at the last level kept down to $\underline v^D$ (consumption goes to
+    zero there and log utility is too steep for a fixed debt grid).
+
+    ``value_perturbation`` (falsifier tests only; a perturbation, not an economy: with one-period debt the
+    government's value is non-increasing at any prices, so no economy of the model violates the lemma): a
+    function of ``b`` added to ``V`` on every grid. Raises ``ValueError`` naming a bad parameter."""
+    if not (isinstance(n_b, (int, np.integer)) and n_b >= 80 and n_b % 4 == 0):
+        raise ValueError(f"n_b must be an integer >= 80 divisible by 4 (debt levels), got {n_b!r}")
+    margin = float(margin)
+    if not (math.isfinite(margin) and margin >= 0):
+        raise ValueError(f"margin must be finite and >= 0, got {margin!r}")
+    if not (isinstance(steps, (int, np.integer)) and steps >= 0):
+        raise ValueError(f"steps must be an integer >= 0 (coarse debt steps left out below b_max), got {steps!r}")
+    if value_perturbation is not None and not callable(value_perturbation):
+        raise ValueError("value_perturbation must be None or a function of b")
+    sol = _given_or_solved(model, l, sol)
+    vfi_error = 1e-9 / (1 - model.beta)
+    # the same kept region on the three grids: margin, and steps of the coarsest grid, below b_max
+    cut = sol.b_max - max(margin, steps * (sol.b_max + 0.5) / (n_b // 4))
+
+    def solved(n):
+        b = np.linspace(-0.5, sol.b_max, n + 1)[:-1]
+        V = np.array(eaton_gersovitz(model, l, b).V)
+        if value_perturbation is not None:
+            V = V + np.asarray(value_perturbation(b), dtype=float)
+        keep = b <= cut
+        return b[keep], V[keep]
+
+    (b1, V1), (b2, V2), (b4, V4) = solved(n_b), solved(n_b // 2), solved(n_b // 4)
+    m2 = min(V2.size, V1[::2].size)
+    error_V = float(np.max(np.abs(V1[::2][:m2] - V2[:m2]))) + vfi_error
+    increase = float(np.max(np.diff(V1)))
+    d1, d2, d4 = (float(np.max(np.abs(np.diff(V, 2)))) for V in (V1, V2, V4))
+    jump = 2 * d1 - d2
+    tol_jump = abs(jump - (2 * d2 - d4)) + 4 * error_V
+    return Lemma1Margins(b1, V1, increase, 2 * error_V, jump, tol_jump, error_V, (float(V1[-1]), float(V1[0])),
+                         float(model.vD_lo), int(n_b), value_perturbation is not None)
