@@ -88,7 +88,7 @@ from .profile import (  # noqa: F401
     ProfileSolution, solve_profile, profile_discounts, profile_debt_capacity, profile_value_of_debt, profile_policy_at, ZeroCouponCurve, zero_coupon_curve,
 )
 from .sovereign import (  # noqa: F401
-    SovereignSolution, sovereign_best_response, eaton_gersovitz, lemma_1_margins, Lemma1Margins, lemma_3_residual, BestResponseGap, lemma_4_excess, lemma_5_shortfall, Proposition1Gap, proposition_1_gap,
+    SovereignSolution, sovereign_best_response, eaton_gersovitz, lemma_1_margins, Lemma1Margins, lemma_3_residual, BestResponseGap, lemma_4_excess, lemma_5_shortfall, Proposition1Gap, proposition_1_gap, debt_levels, boundary_anchor,
 )
 
 __all__ = [
@@ -150,6 +150,8 @@ __all__ = [
     "lemma_5_shortfall",
     "Proposition1Gap",
     "proposition_1_gap",
+    "debt_levels",
+    "boundary_anchor",
     "TradeLosses",
     "long_bond_trading_loss",
     "JointChoice",

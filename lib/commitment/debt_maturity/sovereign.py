@@ -13,6 +13,7 @@ from numba import njit
 from .model import _G, create_model, repay_cdf
 from .planner import debt_capacity, one_period_price, solve_planner, value_of_debt
 from .convexity import _given_or_solved
+from .steady_states import boundary_threshold
 
 
 # -------------------------------------------------- Proposition 1: the sovereign's own problem
@@ -248,12 +249,62 @@ class Proposition1Gap(NamedTuple):
     grid_error_q: float = 0.0
 
 
+# The node just below the no-default boundary's debt: far enough inside for the node's debt to stay riskless in
+# the iteration (V there exceeds vD_hi by about u'(c) KINK_OFFSET / (1 - beta), far above rounding), close enough
+# for the loss from borrowing KINK_OFFSET less than the kink to stay below the iteration's stopping rule 1e-7.
+KINK_OFFSET = 1e-9
+
+
+def boundary_anchor(model, l, lo, b_max):
+    """The debt level at which the Eaton-Gersovitz debt grid needs a node, or None.
+
+    When the no-default boundary ``v = vD_hi`` is a steady state (``l <= l*``, :func:`boundary_threshold`;
+    with beta R = 1 every riskless state is one), its debt is ``b_D = R/(R-1)(y(1-tau_hi) - l)``
+    ((aahw-boundary), our derivation from the riskless steady state; no planner object is used), the kink of
+    the price schedule ``q(b')``: from high debt the government jumps to it (the corner of euler_yields).
+    A grid whose nearest node lies a distance d below b_D makes that choice cost a first-order loss in d, the
+    same on a grid and on its half grid when they share that node (the half-grid change then misses it); a
+    node exactly at b_D lets the discretised iteration settle on another fixed point, with b_D priced as risky
+    (observed at beta R = 0.899, l = 0.237, tau ~ U[0.19, 0.70]; Proposition 1 rules it out in the model, not
+    on a grid). So the node sits ``KINK_OFFSET`` below b_D. Returns None when l > l* or b_D is outside
+    ``(lo, b_max)``."""
+    if l > boundary_threshold(model) + 1e-12:
+        return None
+    b_D = model.R / (model.R - 1) * (model.y * (1 - model.tau_hi) - l) - KINK_OFFSET
+    return b_D if lo < b_D < b_max else None
+
+
+def _anchored_levels(lo, anchor, b_max, k, n):
+    """n levels in [lo, b_max): k uniform steps from lo to the anchor (a node), n - k steps from it to b_max
+    (excluded). With k even, every other level is ``_anchored_levels(lo, anchor, b_max, k // 2, n // 2)``."""
+    if anchor is None:
+        return np.linspace(lo, b_max, n + 1)[:-1]
+    return np.concatenate([np.linspace(lo, anchor, k + 1), np.linspace(anchor, b_max, n - k + 1)[1:-1]])
+
+
+def _anchor_steps(lo, anchor, b_max, n):
+    """The even number of steps below the anchor that makes both segments' steps closest to uniform."""
+    if anchor is None:
+        return 0
+    return int(min(max(2, 2 * round((anchor - lo) / (b_max - lo) * n / 2)), n - 2))
+
+
+def debt_levels(model, l, b_max, n, lo=-0.5):
+    """The Eaton-Gersovitz debt grid of :func:`proposition_1_gap`: ``n`` levels in ``[lo, b_max)``, uniform
+    except for a node just below the no-default boundary's debt when :func:`boundary_anchor` gives one."""
+    if not (isinstance(n, (int, np.integer)) and n >= 40 and n % 2 == 0):
+        raise ValueError(f"n must be an even integer >= 40 (debt levels), got {n!r}")
+    anchor = boundary_anchor(model, l, lo, b_max)
+    return _anchored_levels(lo, anchor, b_max, _anchor_steps(lo, anchor, b_max, n), n)
+
+
 def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=None, target_V=2e-3,
                       target_q=2e-4, max_n_b=4000):
     """Proposition 1 (every Markov equilibrium is the planner's solution): the Eaton-Gersovitz price
     iteration (:func:`eaton_gersovitz`, which never uses the planner's Bellman equation) on debt levels in
     ``[-0.5, b_max(l))`` against the planner's ``q*(b') = F(V*(b'))/R`` and ``V*(b)``, at the levels at
-    least ``margin`` below ``b_max``.
+    least ``margin`` below ``b_max``. The debt grid is :func:`debt_levels` (a node just below the
+    no-default boundary's debt where the government's choice has a kink, see :func:`boundary_anchor`).
 
     ``R_L`` (default ``R``): the return lenders require. With ``R_L > R`` lenders do not break even at the
     planner's ``R``, a hypothesis of the proposition, and the equilibrium differs from the planner at ``R``.
@@ -285,18 +336,18 @@ def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=
     sol_half = solve_planner(half, l)
     lenders = model._replace(R=R_L)
 
-    def levels(n):
-        return np.linspace(-0.5, sol.b_max, n + 1)[:-1]
-
-    b = levels(n_b)
+    anchor = boundary_anchor(model, l, -0.5, sol.b_max)
+    k = _anchor_steps(-0.5, anchor, sol.b_max, n_b)
+    b = _anchored_levels(-0.5, anchor, sol.b_max, k, n_b)
     if eq is None or R_L != model.R:
         eq = eaton_gersovitz(lenders, l, b)
     elif not np.array_equal(eq.b, b):
-        raise ValueError("eq must be the Eaton-Gersovitz solution on np.linspace(-0.5, b_max, n_b + 1)[:-1]")
+        raise ValueError("eq must be the Eaton-Gersovitz solution on debt_levels(model, l, b_max, n_b)")
     eq2 = eaton_gersovitz(lenders, l, b[::2])
     while True:
-        # levels at least margin below b_max, where both planner grids have a value (the half grid's b_max differs)
-        keep = (b <= sol.b_max - margin) & np.isfinite(value_of_debt(sol_half, b))
+        # levels at least margin below b_max, where both planner grids have a value (the half grid's b_max differs;
+        # below B*(v_max, l) a planner grid capped at v_max has none)
+        keep = (b <= sol.b_max - margin) & np.isfinite(value_of_debt(sol_half, b)) & np.isfinite(value_of_debt(sol, b))
         keep2 = keep[::2]
         e_grid_V = 2.0 * float(np.max(np.abs(eq.V[::2][keep2] - eq2.V[keep2])))
         e_grid_q = 2.0 * float(np.max(np.abs(eq.q[::2][keep2] - eq2.q[keep2])))
@@ -305,7 +356,8 @@ def proposition_1_gap(model, l, n_b=500, *, R_L=None, margin=0.05, sol=None, eq=
         if 2 * b.size > max_n_b:
             raise RuntimeError(f"proposition_1_gap: debt-grid error estimates {e_grid_V:.3g} (V), {e_grid_q:.3g} (q) "
                                f"above the targets {target_V:g}, {target_q:g} at n_b = {b.size} (max_n_b = {max_n_b})")
-        b, eq2 = levels(2 * b.size), eq
+        k *= 2
+        b, eq2 = _anchored_levels(-0.5, anchor, sol.b_max, k, 2 * b.size), eq
         eq = eaton_gersovitz(lenders, l, b)
     V_star, q_star = value_of_debt(sol, b[keep]), one_period_price(sol, b[keep])
     e_planner_V = float(np.max(np.abs(V_star - value_of_debt(sol_half, b[keep]))))
