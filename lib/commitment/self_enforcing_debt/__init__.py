@@ -16,6 +16,9 @@ r"""Hellwig and Lorenzoni, "Bubbles and Self-Enforcing Debt" (Econometrica 2009;
   Theorem 2, the App. C transition and collapse);
 - :mod:`.claims_example` -- the same for condition (13), the interest-rate ladder and our growth extension of
   the example;
+- :mod:`.ge_stochastic` -- our general-equilibrium example: one-period risk-free rates against the
+  long-run yield when the Perron root is one;
+- :mod:`.proposition_4` -- Proposition 4 date by date on deterministic limits that do not roll over;
 - :mod:`.claims_markov` -- the same for Lemmas 3 and 8, footnote 6 (the bubble) and our Perron condition;
 - :mod:`.exercises` -- the answers of the chapter's exercises, computed for their self-checks.
 
@@ -48,6 +51,8 @@ _LAZY = {
                            "DebtCollapseGap", "debt_collapse_gap"),
     "claims_example": ("Condition13Gap", "condition_13_gap", "GrowthIrrelevanceGap", "growth_irrelevance_gap",
                        "InterestRateLadder", "interest_rate_ladder"),
+    "ge_stochastic": ("GEStochasticRates", "ge_stochastic_rates", "rates_from_prices", "LONG_HORIZON"),
+    "proposition_4": ("Proposition4Violation", "proposition_4_violation_margins", "ROUNDING_P4"),
     "claims_markov": ("Lemma8Gap", "lemma_8_gap", "PerronLimits", "perron_condition_limits", "Lemma3Margins",
                       "lemma_3_margins", "BubblePV", "bubble_present_values", "AJvsHLOrdering",
                       "aj_vs_hl_ordering"),
