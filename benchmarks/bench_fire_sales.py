@@ -58,4 +58,24 @@ def se_numpy(alpha, e10, e20, e1, e2, R, beta, sigma):
     return np.array([K, P_of(K)])
 
 
-CASES = [Case("fire sales: exact segregated equilibrium, Environment 1", se_fast, se_numpy, setup, rtol=1e-9)]
+def lp3_setup():
+    """Environment 3's lottery LP (Program 2, three types) on Table 5's six exchanges at the cached
+    Negishi weights: 47,022 variables, 17 equality rows."""
+    c = fs.load_lottery_lp_cache()["env3"]
+    return fs.ENV3, c["z_six"], c["six"]["lam"]
+
+
+def lp3_ipm(econ, z, lam):
+    return np.array([fs.lottery_lp_h(econ, z, lam, k_step=0.01, c_step=0.0025, k_max=10.0, method="highs-ipm").welfare])
+
+
+def lp3_simplex(econ, z, lam):
+    """Twin: the same LP by HiGHS' default (dual simplex); the optimal value must agree (the optimal
+    lotteries need not: the optimum is flat to the LP's tolerance)."""
+    return np.array([fs.lottery_lp_h(econ, z, lam, k_step=0.01, c_step=0.0025, k_max=10.0, method="highs").welfare])
+
+
+CASES = [Case("fire sales: exact segregated equilibrium, Environment 1", se_fast, se_numpy, setup, rtol=1e-9),
+         # not numba: HiGHS interior point (the module's default) against HiGHS simplex, same LP; rtol is the
+         # LP's optimality tolerance LP_TOL
+         Case("fire sales: Env 3 lottery LP, IPM vs simplex", lp3_ipm, lp3_simplex, lp3_setup, rtol=1e-7)]

@@ -52,12 +52,15 @@ Modules, following the chapter's pages:
 - :mod:`.program1` -- Program 1 in the paper's variables (SLSQP) and the planner with exchanges (pages
   ``planner``, ``tables``);
 - :mod:`.lottery` -- the lottery LP (Program 2) and its Negishi search (page ``lottery_lp``);
+- :mod:`.lottery_h` -- Program 2 with H types, the Negishi tatonnement, the emerging exchanges and Theorem 1
+  against Program 2 (page ``lottery_lp``);
 - :mod:`.incomplete` -- Section 2.2, exogenously incomplete markets (page ``incomplete_markets``);
 - :mod:`.decentralised` -- the types' own choices at given prices: the taxed competitive equilibrium
   (public-finance reading), rights clearing and exchange choice (pages ``segregated_exchanges``,
   ``tables``);
 - :mod:`.second_welfare` -- Theorem 2 numerically: supporting prices and transfers on the constrained
-  frontier, the arc that Pareto-improves on the competitive equilibrium (page ``segregated_exchanges``).
+  frontier, the arc that Pareto-improves on the competitive equilibrium (page ``segregated_exchanges``);
+- :mod:`.environment_2` -- the supporting bands of Environment 2 for pairs of exchanges (page ``planner``).
 
 Every public name is re-exported here, so ``from commitment.fire_sales import X`` works for all of them.
 """
@@ -70,9 +73,11 @@ from commitment.fire_sales import exchanges
 from commitment.fire_sales import planner
 from commitment.fire_sales import program1
 from commitment.fire_sales import lottery
+from commitment.fire_sales import lottery_h
 from commitment.fire_sales import incomplete
 from commitment.fire_sales import decentralised
 from commitment.fire_sales import second_welfare
+from commitment.fire_sales import environment_2
 
 from commitment.fire_sales.economy import *  # noqa: F401,F403
 from commitment.fire_sales.equilibrium import *  # noqa: F401,F403
@@ -80,9 +85,11 @@ from commitment.fire_sales.exchanges import *  # noqa: F401,F403
 from commitment.fire_sales.planner import *  # noqa: F401,F403
 from commitment.fire_sales.program1 import *  # noqa: F401,F403
 from commitment.fire_sales.lottery import *  # noqa: F401,F403
+from commitment.fire_sales.lottery_h import *  # noqa: F401,F403
 from commitment.fire_sales.incomplete import *  # noqa: F401,F403
 from commitment.fire_sales.decentralised import *  # noqa: F401,F403
 from commitment.fire_sales.second_welfare import *  # noqa: F401,F403
+from commitment.fire_sales.environment_2 import *  # noqa: F401,F403
 
 # private helpers used by the tests and the benchmark
 from commitment.fire_sales.economy import _phi, _v  # noqa: F401
@@ -97,9 +104,11 @@ __all__ = [
     *planner.__all__,
     *program1.__all__,
     *lottery.__all__,
+    *lottery_h.__all__,
     *incomplete.__all__,
     *decentralised.__all__,
     *second_welfare.__all__,
+    *environment_2.__all__,
     "ENV1",
     "ENV2",
     "ENV3",
