@@ -16,6 +16,8 @@ only in display sliders share one solve).
 - :func:`draw_env1` -- Environment 1 of Kilenthong and Townsend (2014) under other parameters
   (page ``segregated_exchanges``); :func:`draw_env1_grids`, its website version, marks both grid steps
   of :data:`GRID_STEPS` in each figure.
+- :func:`draw_two_state` -- the asymmetric two-state example of page ``collateral_economy`` (ours) as the
+  probability of state 1 moves: binding patterns found by :func:`commitment.fire_sales.two_state_equilibrium`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from commitment import fire_sales as fs
 from commitment.explorer import NothingToDraw, Slider
 from commitment.plotting import COLORS
 
-__all__ = ["ENV1_SLIDERS", "ENV1_LIVE_SLIDERS", "GRID_STEPS", "solve_env1", "draw_env1", "draw_env1_grids"]
+__all__ = ["ENV1_SLIDERS", "ENV1_LIVE_SLIDERS", "GRID_STEPS", "solve_env1", "draw_env1", "draw_env1_grids",
+           "TWO_STATE_SLIDERS", "TWO_STATE_LIVE_SLIDERS", "solve_two_state", "draw_two_state"]
 
 
 def _frontier(econ, lo, hi, n):
@@ -161,3 +164,82 @@ ENV1_LIVE_SLIDERS = ENV1_SLIDERS + (
     Slider("beta", "discount factor β", (0.9, 1.0), 1.0, live=(0.8, 1.0, 0.01)),
     Slider("R", "return on storage R", (1.0,), 1.0, live=(0.8, 1.2, 0.01)),
 )
+
+
+# --------------------------------------------------------------------------- any two-state economy
+
+
+def _two_state_economy(pi1):
+    """The chapter's asymmetric two-state example (collateral_economy page, ours) with pi = (pi1, 1 - pi1)."""
+    if not (isinstance(pi1, (int, float, np.floating)) and 0.0 < pi1 < 1.0):
+        raise ValueError(f"pi1 (probability of state 1) must be in (0, 1), got {pi1!r}")
+    return fs.collateral_economy([0.4, 0.6], [[3, 3], [1, 1]], [[[1, 1], [2, 2]], [[3, 3], [1.5, 1.5]]],
+                                 pi=[pi1, 1.0 - pi1])
+
+
+@lru_cache(maxsize=64)
+def solve_two_state(pi1):
+    """The competitive equilibrium (:func:`commitment.fire_sales.two_state_equilibrium`) of the example at
+    ``pi1``, and its KKT check; raises :class:`~commitment.explorer.NothingToDraw` where the solver finds
+    none or its own check fails."""
+    econ = _two_state_economy(pi1)
+    try:
+        eq = fs.two_state_equilibrium(econ)
+    except fs.NoSupportedEquilibrium as err:
+        raise NothingToDraw(f"no equilibrium found at π₁ = {pi1:g}") from err
+    kkt = fs.two_state_kkt_residual(econ, eq)
+    if not kkt.residual <= kkt.tol:
+        raise NothingToDraw(f"the equilibrium at π₁ = {pi1:g} fails its KKT check")
+    return econ, eq
+
+
+_PI_CURVE = tuple(np.round(np.linspace(0.1, 0.9, 9), 10))
+
+
+@lru_cache(maxsize=1)
+def _storage_curve():
+    K = []
+    for p in _PI_CURVE:
+        try:
+            K.append(solve_two_state(float(p))[1].K)
+        except NothingToDraw:
+            K.append(np.nan)
+    return np.array(K)
+
+
+def draw_two_state(pi1):
+    """Left: each type's net asset value y_s = θ_s + p_s R_s k in each state (the collateral constraint is
+    y_s >= 0; hatched bars bind), at probability ``pi1`` of state 1. Right: aggregate storage K of the
+    competitive equilibrium against π₁, and the current point. Under the figure: prices and multipliers."""
+    econ, eq = solve_two_state(float(pi1))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
+    x = np.arange(2)
+    for h, col in enumerate((COLORS["equilibrium"], COLORS["alternative"])):
+        bars = a1.bar(x + (h - 0.5) * 0.38, eq.y[h], 0.36, color=col, label=f"type {h + 1}")
+        for s, bar in enumerate(bars):
+            if eq.binding[h, s]:
+                bar.set_hatch("//")
+                bar.set_edgecolor(COLORS["data"])
+                a1.annotate("binds", (bar.get_x() + bar.get_width() / 2, 0.0), ha="center", va="bottom",
+                            fontsize=8)
+    a1.set_xticks(x, ["state 1", "state 2"])
+    a1.set_ylabel("net asset value y (good 1)")
+    a1.set_title(f"π₁ = {pi1:g}: K = {eq.K:.4f}", fontsize=10)
+    a1.legend(loc="upper right", fontsize=8)
+    a2.plot(_PI_CURVE, _storage_curve(), "-o", ms=3, color=COLORS["first_best"], label="competitive equilibrium")
+    a2.plot(pi1, eq.K, "s", color=COLORS["data"], label="this π₁")
+    a2.set_xlabel("probability of state 1, π₁")
+    a2.set_ylabel("aggregate storage K")
+    a2.legend(loc="best", fontsize=8)
+    fig.subplots_adjust(left=0.095, right=0.975, bottom=0.14, top=0.9, wspace=0.28)
+    rows = [("p₀", eq.p0), ("Q₁", eq.Q[0]), ("Q₂", eq.Q[1]), ("z₁", eq.z[0]), ("z₂", eq.z[1])]
+    rows += [(f"γ{'₁₂'[s]}" + "¹²"[h] + " / u₁₀", eq.gamma[h, s] / eq.mu0[h])
+             for h in range(2) for s in range(2)]
+    cells = "".join(f"<tr><td>{n}</td><td>{v:.4f}</td></tr>" for n, v in rows)
+    return fig, f"<table>{cells}</table>"
+
+
+TWO_STATE_SLIDERS = (
+    Slider("pi1", "probability of state 1, π₁", (0.2, 0.35, 0.5, 0.65, 0.8), 0.5, live=(0.05, 0.95, 0.01)),
+)
+TWO_STATE_LIVE_SLIDERS = TWO_STATE_SLIDERS

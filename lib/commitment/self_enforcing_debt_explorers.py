@@ -11,11 +11,14 @@ nothing to draw, a draw function raises :class:`commitment.explorer.NothingToDra
   large (page ``example``);
 - :func:`draw_two_state` -- Hellwig-Lorenzoni against Alvarez-Jermann in the two-state extension (page
   ``stochastic``);
-- :func:`draw_collapse` -- collapsing private debt, App. C(b) (page ``dynamics``).
+- :func:`draw_collapse` -- collapsing private debt, App. C(b) (page ``dynamics``);
+- :func:`draw_small_open` -- our small open economy: exogenous R, limits growing at gamma; the default gap
+  V - D date by date from the household solver, and debt against output (page ``environment``).
 
 On the website (the pre-rendered explorers) risk aversion is fixed at σ = 1 (log utility, the paper's
-case) in the example and the two-state explorers: 12 frames each instead of 24, which halves their
-rendering, most of those pages' execution time. The live panels still move σ.
+case) in the example and the two-state explorers, which halves their rendering, most of those pages'
+execution time; the example's static grid varies the split (footnote 8's transition) instead of β. The live
+panels still move σ.
 
 Importing does no work.
 """
@@ -27,10 +30,10 @@ import numpy as np
 
 from commitment.explorer import NothingToDraw, Slider
 from commitment.plotting import COLORS
-from commitment.self_enforcing_debt import collapse_path, off_steady_state, repaying_plan, steady_state
+from commitment.self_enforcing_debt import collapse_path, off_steady_state, repaying_plan, steady_state, transition
 
 __all__ = ["draw_example", "EXAMPLE_SLIDERS", "draw_two_state", "TWO_STATE_SLIDERS", "draw_collapse",
-           "COLLAPSE_SLIDERS"]
+           "COLLAPSE_SLIDERS", "draw_small_open", "SMALL_OPEN_SLIDERS"]
 
 M_GRID = np.linspace(0.3, 1.8, 21)   # debt levels relative to the self-enforcing level, right panel
 M_GRID.flags.writeable = False
@@ -67,6 +70,21 @@ def draw_example(e_hi, beta, g, sigma, split, m):
         plan = repaying_plan(e_hi, e_lo, beta, off.x, off.x, off.phi, g, sigma)
         ax.step(t, np.where(t % 2 == 0, plan.c_hi, plan.c_lo), where="mid", color=COLORS["alternative"],
                 linestyle="--", label=f"limits m × B*, m = {m:g}" + ("" if plan.valid else " (conjectured)"))
+        if sigma == 1.0 and g == 1.0:
+            # App. C(a) (footnote 8): both types start with zero assets; the odd type's share of the date-1
+            # limits is `split`. Date 0 depends on it (price q0, consumption); from date 1 on the steady state
+            tr = transition(e_hi, e_lo, beta, 1.0 - split)
+            c_path = np.where(t % 2 == 0, s.c_hi, s.c_lo)
+            c_path[0] = tr.c_odd0
+            c_path[1] = e_lo + tr.a_odd1 + tr.b_odd1  # date 1: the odd type's budget with the transition's assets
+            ax.step(t, c_path, where="mid", color=COLORS["data"], linestyle=":", linewidth=2,
+                    label=f"from zero assets, split {split:g} (App. C(a))")
+            info_tr = (f"<br>from zero assets (App. C(a), footnote 8): odd type's share of the date-1 limits "
+                       f"{split:g}: date-0 price q0 = {tr.q0:.4f}, odd consumes {tr.c_odd0:.4f} at date 0 and "
+                       f"{c_path[1]:.4f} at date 1 (steady state: {s.c_lo:.4f}); the split moves date 0 only")
+        else:
+            info_tr = ("<br>the transition from zero assets (App. C(a), where the split matters) is computed "
+                       "for log utility and g = 1 only")
         gaps = [off_steady_state(e_hi, e_lo, beta, mm, g, sigma).gap for mm in M_GRID]
         ax2.plot(M_GRID, gaps, color=COLORS["equilibrium"])
         ax2.axhline(0.0, color=COLORS["reference"], linewidth=1)
@@ -76,7 +94,7 @@ def draw_example(e_hi, beta, g, sigma, split, m):
         phi_o, phi_e = -m * split * s.total_debt, -m * (1 - split) * s.total_debt
         info += (f"<br>limits m × B*: odd {phi_o:.3f}, even {phi_e:.3f}; market price x = qg = {off.x:.4f}; "
                  f"V − D at the limit (symmetric split) = {off.gap:+.4f} ({off.verdict}); "
-                 f"roll-over residual |φ − xφ| = {abs(off.phi * (1 - off.x)):.2e}")
+                 f"roll-over residual |φ − xφ| = {abs(off.phi * (1 - off.x)):.2e}" + info_tr)
     else:
         ax2.text(0.5, 0.5, "no debt steady state", transform=ax2.transAxes, ha="center")
     ax.set_xlabel("date t")
@@ -88,10 +106,10 @@ def draw_example(e_hi, beta, g, sigma, split, m):
 
 EXAMPLE_SLIDERS = (
     Slider("e_hi", "high endowment ē (ē + e̲ = 2)", (1.3, 1.5), 1.5, live=(1.02, 1.95, 0.01)),
-    Slider("beta", "discount factor β", (0.8, 0.9), 0.9, live=(0.3, 0.99, 0.01)),
+    Slider("beta", "discount factor β", (0.9,), 0.9, live=(0.3, 0.99, 0.01)),
     Slider("g", "growth g", (1.0,), 1.0, live=(0.97, 1.06, 0.005)),
     Slider("sigma", "risk aversion σ", (1.0,), 1.0, live=(0.5, 5.0, 0.1)),
-    Slider("split", "odd type's share of debt", (0.5,), 0.5, live=(0.0, 1.0, 0.05)),
+    Slider("split", "odd type's share of debt", (0.0, 0.5, 1.0), 0.5, live=(0.0, 1.0, 0.05)),
     Slider("m", "debt level m (× B*)", (0.6, 1.0, 1.4), 1.0, live=(0.3, 1.8, 0.05)),
 )
 
@@ -164,4 +182,58 @@ COLLAPSE_SLIDERS = (
     Slider("e_hi", "high endowment ē (ē + e̲ = 2)", (1.3, 1.5), 1.5, live=(1.02, 1.95, 0.01)),
     Slider("beta", "discount factor β", (0.9,), 0.9, live=(0.3, 0.99, 0.01)),
     Slider("q0", "initial bond price q0", (0.999, 1.001, 1.05, 1.5), 1.05, live=(0.95, 2.5, 0.001), fmt="{:.3f}"),
+)
+
+
+# ------------------------------------------------------------------ our small open economy (page environment)
+
+
+def draw_small_open(gamma, R, g):
+    """Our small open economy (exogenous gross rate R, limits phi_t = phi_0 gamma^t, endowment growing at g).
+    Left: V_t(phi_t) - D_t(0) at dates 0..11 from the household solver (Definition 1: zero at every date;
+    negative: default; positive: too tight). Right: the limit relative to trend output, -phi_t / g^t."""
+    from commitment.self_enforcing_debt.teaching import small_open_economy_gap
+
+    if not gamma / R > 0.9:
+        raise NothingToDraw(f"the saver's value diverges: γ/R = {gamma / R:.3f} ≤ β = 0.9 "
+                            f"(γ = {gamma:g}, R = {R:g})")
+    r = small_open_economy_gap(gamma, R, g, errors=False)
+    t = np.arange(r.gap.size)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"wspace": 0.3, "bottom": 0.16})
+    ax.plot(t, r.gap, "o-", color=COLORS["equilibrium"], label=f"γ = {gamma:g}, R = {R:g}")
+    ax.axhline(0.0, color=COLORS["reference"], linewidth=1)
+    top = max(0.1, 1.15 * r.max_gap)
+    ax.set_ylim(-top, top)
+    ax.set_xlabel("date t")
+    ax.set_ylabel(r"$V_t(\phi_t) - D_t(0)$")
+    ax.legend(loc="upper left", fontsize=8)
+    T = np.arange(40)
+    ax2.plot(T, -r.phi0 * (gamma / g) ** T, color=COLORS["alternative"], label="limit / trend output")
+    ax2.axhline(-r.phi0, color=COLORS["reference"], linewidth=1)
+    ax2.set_ylim(0.0, 1.0)
+    ax2.set_xlabel("date t")
+    ax2.set_ylabel(r"$-\phi_t / g^t$")
+    ax2.legend(loc="upper left", fontsize=8)
+    # the verdict read off the computed gaps; GAP_RESOLUTION bounds the claim's measured error on the page
+    if r.max_gap <= GAP_RESOLUTION:
+        verdict = f"V − D = 0 at every date (within {GAP_RESOLUTION:.0e}): self-enforcing"
+    elif np.all(r.gap < 0):
+        verdict = "V − D < 0 at every date: the borrower at his limit defaults (too loose)"
+    elif np.all(r.gap > 0):
+        verdict = "V − D > 0 at every date: too tight (lenders would lend more)"
+    else:
+        verdict = "V − D changes sign across dates"
+    verdict = f"γ = {gamma:.3f}, R = {R:.3f}: " + verdict
+    feas = ("γ ≤ g: the limits stay a bounded share of output" if gamma <= g
+            else "γ > g: the limits outgrow the economy (not feasible in general equilibrium)")
+    return fig, (f"<p>{verdict}; max<sub>t</sub> |V − D| = {r.max_gap:.2e}; roll-over residual "
+                 f"φ<sub>0</sub> − φ<sub>1</sub>/R = {r.er_residual[0]:+.4f}; {feas}.</p>")
+
+
+GAP_RESOLUTION = 1e-5  # above the measured error of the gaps (1e-7 to 1e-6 on the page and in the tests)
+
+SMALL_OPEN_SLIDERS = (
+    Slider("gamma", "growth of the limits γ", (1.0, 1.02), 1.0, live=(0.96, 1.06, 0.005), fmt="{:.3f}"),
+    Slider("R", "world interest rate R", (1.0, 1.02), 1.0, live=(0.96, 1.06, 0.005), fmt="{:.3f}"),
+    Slider("g", "growth of the economy g", (1.01,), 1.01, live=(0.96, 1.06, 0.005), fmt="{:.3f}"),
 )

@@ -21,8 +21,9 @@ and a consumer with good-1 wealth :math:`W` facing ratio :math:`r` consumes
 
 What is solved here (and what is not):
 
-- :func:`collateral_equilibrium` (Definition 1): one state (S = 1, any number of types), and the
-  *mirror* two-state economies of Environment 2 (two types, states swapped, probabilities one half).
+- :func:`collateral_equilibrium` (Definition 1): one state (S = 1, any number of types), the
+  *mirror* two-state economies of Environment 2 (two types, states swapped, probabilities one half), and
+  any other two-state economy (:mod:`.two_state`: binding patterns found by per-type KKT conditions).
 - :func:`segregated_equilibrium` (Definition 3, with the mixtures of Appendix A): S = 1 with one exchange
   (Environment 1 and any two-type economy), S = 1 with one exchange per borrower type and a lender
   who mixes (Environment 3), and the mirror two-state economies. ``z_grid`` restricts exchanges to a
@@ -60,7 +61,8 @@ Modules, following the chapter's pages:
   ``tables``);
 - :mod:`.second_welfare` -- Theorem 2 numerically: supporting prices and transfers on the constrained
   frontier, the arc that Pareto-improves on the competitive equilibrium (page ``segregated_exchanges``);
-- :mod:`.environment_2` -- the supporting bands of Environment 2 for pairs of exchanges (page ``planner``).
+- :mod:`.two_state` -- the competitive equilibrium of any two-state economy by per-type KKT conditions, and
+  Propositions 1-2 on random two-state economies (page ``collateral_economy``).
 
 Every public name is re-exported here, so ``from commitment.fire_sales import X`` works for all of them.
 """
@@ -78,6 +80,7 @@ from commitment.fire_sales import incomplete
 from commitment.fire_sales import decentralised
 from commitment.fire_sales import second_welfare
 from commitment.fire_sales import environment_2
+from commitment.fire_sales import two_state
 
 from commitment.fire_sales.economy import *  # noqa: F401,F403
 from commitment.fire_sales.equilibrium import *  # noqa: F401,F403
@@ -90,6 +93,7 @@ from commitment.fire_sales.incomplete import *  # noqa: F401,F403
 from commitment.fire_sales.decentralised import *  # noqa: F401,F403
 from commitment.fire_sales.second_welfare import *  # noqa: F401,F403
 from commitment.fire_sales.environment_2 import *  # noqa: F401,F403
+from commitment.fire_sales.two_state import *  # noqa: F401,F403
 
 # private helpers used by the tests and the benchmark
 from commitment.fire_sales.economy import _phi, _v  # noqa: F401
@@ -109,6 +113,7 @@ __all__ = [
     *decentralised.__all__,
     *second_welfare.__all__,
     *environment_2.__all__,
+    *two_state.__all__,
     "ENV1",
     "ENV2",
     "ENV3",

@@ -319,6 +319,7 @@ def collateral_equilibrium(economy: CollateralEconomy) -> CollateralEquilibrium:
     One state: Brent on aggregate storage with closed-form storage demands. Mirror two-state economies
     (Environment 2): each type stores k, pledges all of it in its rich state (theta = -p R k) and buys
     the other's claim; k solves p0 mu0 = 2 beta pi mu_poor p R (the k- and bond first-order conditions).
+    Any other two-state economy: :func:`commitment.fire_sales.two_state.two_state_collateral_equilibrium`.
     """
     if economy.S == 1:
         args = _one_state(economy)
@@ -340,6 +341,9 @@ def collateral_equilibrium(economy: CollateralEconomy) -> CollateralEquilibrium:
                                      abs(res), abs(res) < 1e-9)
     if _is_mirror(economy):
         return _mirror_equilibrium(economy, segregated=False)
+    if economy.S == 2:  # any other two-state economy: the general solver (binding patterns found, not imposed)
+        from commitment.fire_sales.two_state import two_state_collateral_equilibrium
+        return two_state_collateral_equilibrium(economy)
     raise _unsupported("collateral_equilibrium")
 
 
