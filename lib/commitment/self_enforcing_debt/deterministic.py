@@ -195,6 +195,15 @@ def first_binding(q, y, phi, beta, sigma=1.0, cycle=2, *, n=400, T=60, bind_tol=
     nxt = np.argmax(chain.P, axis=1)
     gap = np.array([value_at(rep, t, phi[t]) - value_at(dft, t, 0.0) for t in range(S)])
     er = phi - q * phi[nxt]
+    tau, pv = first_binding_dates(rep, chain, q, phi, T, bind_tol)
+    return FirstBinding(gap, er, tau, pv, pv - phi, float(bind_tol))
+
+
+def first_binding_dates(rep, chain, q, phi, T, bind_tol):
+    """For the plan started at each date t at the limit phi_t (household solution ``rep`` on ``chain``, prices
+    ``q``): the first later date tau_t at which it is within ``bind_tol`` of that date's limit (-1 if none within
+    ``T`` periods) and the date-t present value of the limit there (Lemma 8's right-hand side; nan if none)."""
+    S = q.size
     tau = np.full(S, -1)
     pv = np.full(S, np.nan)
     for t in range(S):
@@ -206,7 +215,7 @@ def first_binding(q, y, phi, beta, sigma=1.0, cycle=2, *, n=400, T=60, bind_tol=
             if path.a[k] <= phi[s] + bind_tol:
                 tau[t], pv[t] = t + k, price * phi[s]
                 break
-    return FirstBinding(gap, er, tau, pv, pv - phi, float(bind_tol))
+    return tau, pv
 
 
 class ShadowLimits(NamedTuple):

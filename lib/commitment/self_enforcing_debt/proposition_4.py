@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from commitment.self_enforcing_debt.claims import MAX_N, SOLVER_ERROR, TARGET, _check_target, _grid_change
-from commitment.self_enforcing_debt.deterministic import simulate, time_chain
+from commitment.self_enforcing_debt.deterministic import first_binding_dates, time_chain
 from commitment.self_enforcing_debt.markov import autarky_values, solve_household, value_at
 
 __all__ = ["Proposition4Violation", "proposition_4_violation_margins", "ROUNDING", "ROUNDING_P4"]
@@ -127,17 +127,7 @@ def proposition_4_violation_margins(q, y, phi, beta, sigma=1.0, cycle=2, punishm
     while tail > 0 and se[tail - 1]:
         tail -= 1
     bad = np.flatnonzero(~se)
-    tau = np.full(S, -1)
-    pv = np.full(S, np.nan)
-    for t in range(S):
-        path = simulate(rep, chain, phi[t], T, s0=t)
-        price = 1.0
-        for k in range(1, T + 1):
-            price *= q[path.states[k - 1]]
-            s = path.states[k]
-            if path.a[k] <= phi[s] + bind_tol:
-                tau[t], pv[t] = t + k, price * phi[s]
-                break
+    tau, pv = first_binding_dates(rep, chain, q, phi, T, bind_tol)
     return Proposition4Violation(gap, float(error), er, se, int(tail), er[tail:], float(np.max(np.abs(gap))),
                                  int(bad[0]) if bad.size else -1, tau, pv - phi, punishment, n)
 
