@@ -4,9 +4,9 @@ against their NumPy twins (tests/test_debt_maturity_twin.py).
 Run through ``benchmarks/run.py debt`` for the table; run this file directly for the issue's timing
 targets of one ``solve_planner`` at N = 800 (<= 30 ms) and the 41-level maps of Figures 2-3 (<= 1.5 s).
 
-The numba operator refines the states in parallel (``prange``) on every core numba is given; the
-NumPy twin runs on one. ``NUMBA_NUM_THREADS=1 python benchmarks/run.py debt`` gives the one-core
-comparison (about 20x; about 40x on the 2-core CI machine with both cores).
+The numba operator refines the states one after another (a serial loop since 2026-12-04: under load, numba's
+parallel loop with two threads took 60-90 ms a solve at N = 800 against 4-5 ms serially); the NumPy twin runs on
+one core too, so the ratio is a one-core comparison.
 """
 
 import importlib.util

@@ -475,8 +475,8 @@ def test_off_grid_debt_raises_a_precise_error(m9):
 
 
 def test_operator_result_does_not_depend_on_the_thread_count():
-    # _improve refines the states in parallel (prange); each state is independent, so 1 and all threads
-    # must give bit-identical results
+    # _improve refines the states one after another (it was a parallel prange loop until issue 14, item 7);
+    # the result must not depend on the thread count numba is given, should the loop become parallel again
     import numba
 
     model = dm.create_model(beta=0.9 / 1.05, N=300)

@@ -5,15 +5,18 @@ Every chapter keeps its explorers in ``commitment/<chapter>_explorers.py``, next
 a figure, or ``(figure, html)``, and its sliders ``*_SLIDERS`` (tuples of
 :class:`commitment.explorer.Slider`); the page calls ``static_explorer(draw_*, *_SLIDERS, ...)`` and, in a
 cell that is not executed, ``live_explorer(...)``. Where the sliders describe a point with nothing to
-draw, a draw function raises :class:`commitment.explorer.NothingToDraw` with a short reason (none does
-here: every position of the live ranges draws; ``draw_yields`` clips the debt into the solved range).
+draw, a draw function raises :class:`commitment.explorer.NothingToDraw` with a short reason (here
+``draw_trade`` and ``draw_restructuring``, where the debt exceeds the capacity; ``draw_yields`` clips the
+debt into the solved range instead).
 
 - :func:`draw_map`, :func:`stationary_line` -- the debt-capacity map of Figures 2 and 3 (page
   ``perpetuity``), shared by those figures and the explorer;
 - :func:`draw_capacity_map` -- the map for other discount factors, interest rates and default costs,
   with a path (page ``perpetuity``);
 - :func:`draw_yields` -- yield curves and the cost of trading long bonds at beta R = 0.9 (page
-  ``euler_yields``).
+  ``euler_yields``);
+- :func:`draw_trade` -- Figure 1 with a zero-coupon bond, for a trade of any size (page ``convexity``);
+- :func:`draw_restructuring` -- Figure 5 with a zero-coupon bond, at any state (page ``restructuring``).
 
 Importing does no work: the planner is solved on the first call, and cached (the frames differing only
 in the initial state share one solve).
@@ -21,17 +24,21 @@ in the initial state share one solve).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from commitment import debt_maturity as dm
-from commitment.explorer import Slider
+from commitment.explorer import NothingToDraw, Slider
 from commitment.plotting import COLORS
 
 __all__ = ["stationary_line", "stationary_curve", "draw_map", "solve_capacity_map", "draw_capacity_map", "CAPACITY_SLIDERS",
-           "yield_map", "draw_yields", "YIELD_SLIDERS"]
+           "yield_map", "draw_yields", "YIELD_SLIDERS", "ZeroCouponTrade", "zero_coupon_trade", "draw_trade",
+           "TRADE_SLIDERS", "ZeroCouponRestructuring", "zero_coupon_restructuring", "draw_restructuring",
+           "RESTRUCTURING_SLIDERS"]
 
 COUPONS = np.round(np.linspace(0.0, 1.0, 21), 10)  # the coupons l = 0, 0.05, ..., 1 solved for a map
 COUPONS.flags.writeable = False
@@ -142,11 +149,14 @@ def draw_capacity_map(beta_R, R, tau_lo, tau_hi, l0):
 
 
 CAPACITY_SLIDERS = (
-    Slider("beta_R", "β R", (0.9, 1.0), 0.9, live=(0.85, 1.0, 0.01)),
-    Slider("R", "R", (1.03, 1.05), 1.05, live=(1.01, 1.10, 0.01)),
+    # the website moves beta R only, over six values (one solve each): the kink l* of the steady-state line
+    # (the boundary between boundary and interior steady states) moves right and the interior steady states
+    # sink to b = 0 as beta R rises to 1; Jupyter moves every slider
+    Slider("beta_R", "β R", (0.85, 0.9, 0.94, 0.97, 0.99, 1.0), 0.9, live=(0.85, 1.0, 0.01)),
+    Slider("R", "R", (1.05,), 1.05, live=(1.01, 1.10, 0.01)),
     Slider("tau_lo", "bottom of the default-cost range τ_lo", (0.2,), 0.2, live=(0.05, 0.45, 0.05)),
-    Slider("tau_hi", "top of the default-cost range τ_hi", (0.8, 0.9), 0.9, live=(0.5, 0.95, 0.05)),
-    Slider("l0", "initial coupon l", (0.1, 0.5), 0.5, live=(0.0, 1.0, 0.05)),
+    Slider("tau_hi", "top of the default-cost range τ_hi", (0.9,), 0.9, live=(0.5, 0.95, 0.05)),
+    Slider("l0", "initial coupon l", (0.5,), 0.5, live=(0.0, 1.0, 0.05)),
 )
 
 
@@ -196,4 +206,222 @@ def draw_yields(b0, l, *, solved=None):
 YIELD_SLIDERS = (
     Slider("b0", "one-period debt b", (0.23, 0.6, 1.0, 1.33), 0.23, live=(0.0, 2.0, 0.01)),
     Slider("l", "perpetuity coupon l", (0.25, 0.5), 0.25, live=(0.0, 1.0, 0.05)),
+)
+
+
+# ------------------------------------------- trading a zero-coupon bond: Figure 1 (page convexity)
+
+FIG1_FACE, FIG1_DEBT = 3.0, 3.5  # the page's example: face 3 of a zero-coupon bond, one-period debt 3.5 due now
+FACES = np.round(np.linspace(0.0, 6.0, 7), 10)  # the faces at which the explorers draw the convex curve (one solve each)
+FACES.flags.writeable = False
+
+
+@lru_cache(maxsize=16)
+def _economy(beta_R):
+    """The chapter's economy (R = 1.05, N = 800) at ``beta R`` and its solution without legacy debt."""
+    m = dm.create_model(beta=beta_R / 1.05)
+    return m, dm.solve_planner(m, 0.0)
+
+
+def _check_beta_R(beta_R):
+    if not (0.8 <= beta_R <= 1.0):
+        raise ValueError(f"beta_R must lie in [0.8, 1], got {beta_R!r}")
+
+
+def _check_k(k):
+    if not (float(k).is_integer() and 1 <= k <= 20):
+        raise ValueError(f"k must be an integer maturity in [1, 20], got {k!r}")
+    return int(k)
+
+
+@lru_cache(maxsize=64)
+def _trade_curve(beta_R, k):
+    """Figure 1 with a zero-coupon bond (ours: the page's example): at date t the government owes
+    ``FIG1_DEBT`` now and the face ``FIG1_FACE`` due at t + k + 1, nothing else; ``V1`` is its passive
+    continuation, and the curve ``B*(V1, x e_k)`` over :data:`FACES` (:func:`zero_coupon_curve`)."""
+    m, tail0 = _economy(beta_R)
+    seq = np.zeros(k + 2)
+    seq[-1] = FIG1_FACE
+    prof = dm.solve_profile(m, seq, tail0)
+    if not (prof.B[0][-1] <= FIG1_DEBT <= prof.B[0][0]):
+        raise NothingToDraw(f"b = {FIG1_DEBT} exceeds the debt capacity {prof.B[0][0]:.3f} with face "
+                            f"{FIG1_FACE} due at k = {k} (beta_R = {beta_R})")
+    v_t = dm.profile_value_of_debt(prof, 0, FIG1_DEBT)
+    v1 = dm.profile_policy_at(prof, 0, v_t)[1]
+    return m, tail0, v1, dm.zero_coupon_curve(m, k, FACES, v1, tail=tail0)
+
+
+def _smooth(curve, n=121):
+    """The curve B*(v, x e_k) between its solved faces, by cubic Hermite interpolation with the slopes
+    -p_k that Proposition 2 gives at each face (for drawing only): ``(x, B)`` at ``n`` points."""
+    x, B, d = curve.face, curve.B, -curve.p_k
+    xs = np.linspace(x[0], x[-1], n)
+    i = np.clip(np.searchsorted(x, xs, side="right") - 1, 0, x.size - 2)
+    h = x[i + 1] - x[i]
+    s = (xs - x[i]) / h
+    h00, h10, h01, h11 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s, -2 * s**3 + 3 * s**2, s**3 - s**2
+    return xs, h00 * B[i] + h10 * h * d[i] + h01 * B[i + 1] + h11 * h * d[i + 1]
+
+
+class ZeroCouponTrade(NamedTuple):
+    """The geometry of Figure 1 with a zero-coupon bond of maturity ``k`` (next period), for a trade that
+    moves its face from ``face`` to ``new_face`` while delivering the passive continuation ``V1``:
+    ``b_hat`` = B*(V1, face e_k) (A''), ``b_act`` = B*(V1, new_face e_k) (A'), ``p_act`` the bond's price
+    after the trade (the tangent's slope is ``-p_act``, Proposition 2), ``m`` the tangent's height at the
+    inherited face, and ``loss`` = F(V1)/R (b_hat - m), the consumption lost (Section 5.2); ``curve`` the
+    :class:`commitment.debt_maturity.ZeroCouponCurve` drawn."""
+
+    beta_R: float
+    k: int
+    face: float
+    new_face: float
+    V1: float
+    F1: float
+    b_hat: float
+    b_act: float
+    p_act: float
+    m: float
+    loss: float
+    curve: object
+
+
+def zero_coupon_trade(beta_R, k, trade):
+    """Figure 1 of the paper with a zero-coupon bond (Section 5.2; our example of the page ``convexity``):
+    the government owes 3.5 now and a bond of face 3 due in ``k + 1`` periods, and reaches its passive
+    continuation ``V1`` while moving the bond's face to ``3 + trade`` (``trade < 0``: a buyback). Returns a
+    :class:`ZeroCouponTrade`. Raises ``NothingToDraw`` where the debt exceeds the capacity."""
+    _check_beta_R(beta_R)
+    k = _check_k(k)
+    if not (-FIG1_FACE <= trade <= FACES[-1] - FIG1_FACE):
+        raise ValueError(f"trade must lie in [{-FIG1_FACE:g}, {FACES[-1] - FIG1_FACE:g}] (the new face in "
+                         f"[0, {FACES[-1]:g}]), got {trade!r}")
+    m, tail0, v1, curve = _trade_curve(float(beta_R), k)
+    new = FIG1_FACE + float(trade)
+    pts = dm.zero_coupon_curve(m, k, [FIG1_FACE, new], v1, tail=tail0)
+    b_hat, b_act = float(pts.B[0]), float(pts.B[1])
+    p_act = float(pts.p_k[1])
+    height = b_act + p_act * (new - FIG1_FACE)
+    F1 = float(dm.repay_cdf(v1, m.beta, m.y, m.tau_lo, m.tau_hi))
+    return ZeroCouponTrade(float(beta_R), k, FIG1_FACE, new, float(v1), F1, b_hat, b_act, p_act, height,
+                           F1 / m.R * (b_hat - height), curve)
+
+
+def draw_trade(trade, k, beta_R):
+    """Figure 1 with a zero-coupon bond for a trade of size ``trade`` in the bond of maturity ``k`` (next
+    period), at ``beta R``: the convex curve B*(V1, x e_k), the passive point A'' at the inherited face,
+    the active point A' at the new face with its tangent of slope -p_k (the price after the trade), and
+    the tangent's height m at the inherited face; below it, the loss F(V1)/R (b-hat' - m)."""
+    g = zero_coupon_trade(beta_R, k, trade)
+    c = g.curve
+    if not (np.all(np.isfinite(c.B)) and np.isfinite(g.loss)):
+        raise NothingToDraw(f"the debt capacity is not finite on the faces drawn (k = {k}, beta_R = {beta_R})")
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    ax.plot(*_smooth(c), color=COLORS["equilibrium"], lw=2, label=f"B*(V', x e_{g.k})")
+    tx = np.linspace(0.0, FACES[-1], 50)
+    ax.plot(tx, g.b_act - g.p_act * (tx - g.new_face), color=COLORS["reference"], ls="--", lw=1.5,
+            label=f"tangent at A', slope -p_{g.k} = {-g.p_act:.3f}")
+    ax.plot([g.new_face], [g.b_act], "o", color=COLORS["autarky"])
+    ax.annotate("A'", (g.new_face, g.b_act), textcoords="offset points", xytext=(6, 6))
+    ax.plot([g.face], [g.b_hat], "o", color=COLORS["first_best"])
+    ax.annotate("A''", (g.face, g.b_hat), textcoords="offset points", xytext=(-22, 6))
+    ax.plot([g.face], [g.m], "s", color=COLORS["alternative"])
+    ax.annotate("m", (g.face, g.m), textcoords="offset points", xytext=(6, -12))
+    ax.axvline(g.face, color=COLORS["reference"], lw=1, ls=":")
+    lo, hi = min(c.B.min(), g.m), max(c.B.max(), g.m)
+    ax.set_ylim(lo - 0.08 * (hi - lo) - 0.05, hi + 0.08 * (hi - lo) + 0.05)
+    ax.set_xlim(-0.1, FACES[-1] + 0.1)
+    kind = "no trade" if g.new_face == g.face else ("buyback" if g.new_face < g.face else "issue")
+    ax.set_xlabel(f"face x due at k = {g.k} ({kind} to face {g.new_face:g}: loss F/R (b-hat' - m) = {g.loss:.4f})")
+    ax.set_ylabel("one-period debt b'")
+    ax.legend(loc="upper right", fontsize=9)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.13, top=0.97)  # cheaper than tight_layout
+    return fig
+
+
+TRADE_SLIDERS = (
+    Slider("trade", "trade size (change of the face)", (-3.0, -1.5, 0.0, 1.5, 3.0), 1.5, live=(-3.0, 3.0, 0.25)),
+    Slider("k", "maturity k of the bond next period", (3, 6), 3, live=(1, 12, 1)),
+    Slider("beta_R", "β R", (0.9,), 0.9, live=(0.85, 1.0, 0.01)),
+)
+
+
+# ------------------------------------------- restructuring with a zero-coupon bond: Figure 5 (page restructuring)
+
+
+class ZeroCouponRestructuring(NamedTuple):
+    """Figure 5 of the paper with a zero-coupon bond: state A = (face ``face`` due at ``k``, one-period debt
+    ``b`` due now), ``V`` the government's value there, ``p_k`` the bond's price (the tangent's slope is
+    ``-p_k``), ``m = b + p_k face`` the market value of all debt (the tangent's intercept), ``m_prime`` =
+    B*(V, 0) the one-period debt that leaves the government indifferent with no other debt (the curve's
+    intercept), and ``curve`` B*(V, x e_k) over the faces drawn."""
+
+    beta_R: float
+    k: int
+    face: float
+    b: float
+    V: float
+    p_k: float
+    m: float
+    m_prime: float
+    curve: object
+
+
+def zero_coupon_restructuring(b, face, k, beta_R):
+    """Section 7, Figure 5 with a zero-coupon legacy bond (our example on the page ``restructuring``): the
+    market value ``m`` of all debt and the most ``m'`` the government would swap it for, at the state
+    (``b`` due now, ``face`` due in ``k`` periods). By Proposition 2 ``m' >= m``. Returns a
+    :class:`ZeroCouponRestructuring`; raises ``NothingToDraw`` where ``b`` exceeds the debt capacity."""
+    _check_beta_R(beta_R)
+    k = _check_k(k)
+    if not (0.0 <= face <= FACES[-1]):
+        raise ValueError(f"face must lie in [0, {FACES[-1]:g}], got {face!r}")
+    if not (math.isfinite(b) and b >= 0):
+        raise ValueError(f"b must be a finite debt >= 0, got {b!r}")
+    m, tail0 = _economy(float(beta_R))
+    seq = np.zeros(k + 1)
+    seq[k] = face
+    prof = dm.solve_profile(m, seq, tail0)
+    if b > prof.B[0][0]:
+        raise NothingToDraw(f"b = {b:g} with face {face:g} due at k = {k} exceeds the debt capacity "
+                            f"{prof.B[0][0]:.3f} (beta_R = {beta_R})")
+    V = dm.profile_value_of_debt(prof, 0, b)
+    curve = dm.zero_coupon_curve(m, k, FACES, V, tail=tail0)
+    p_k = float(dm.profile_discounts(prof, V, k)[k])
+    return ZeroCouponRestructuring(float(beta_R), k, float(face), float(b), float(V), p_k,
+                                   float(b) + p_k * float(face), float(curve.B[0]), curve)
+
+
+def draw_restructuring(b, face, k, beta_R):
+    """Figure 5 with a zero-coupon bond: the curve B*(V, x e_k), the state A = (face, b) with its tangent of
+    slope -p_k meeting the vertical axis at the market value m, and the curve's intercept m'; the segment
+    [m, m'] holds the Pareto-improving swaps of all legacy claims into one-period debt."""
+    r = zero_coupon_restructuring(b, face, k, beta_R)
+    c = r.curve
+    if not np.all(np.isfinite(c.B)):
+        raise NothingToDraw(f"the debt capacity is not finite on the faces drawn (k = {k}, beta_R = {beta_R})")
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    ax.plot(*_smooth(c), color=COLORS["equilibrium"], lw=2, label=f"B*(V, x e_{r.k})")
+    tx = np.linspace(0.0, FACES[-1], 50)
+    ax.plot(tx, r.b - r.p_k * (tx - r.face), color=COLORS["reference"], ls="--", lw=1.5,
+            label=f"tangent at A, slope -p_{r.k} = {-r.p_k:.3f}")
+    ax.plot([r.face], [r.b], "o", color=COLORS["autarky"])
+    ax.annotate("A", (r.face, r.b), textcoords="offset points", xytext=(6, 6))
+    ax.plot([0, 0], [r.m, r.m_prime], color=COLORS["first_best"], lw=6, alpha=0.5, label="Pareto-improving swaps")
+    ax.annotate("m", (0, r.m), textcoords="offset points", xytext=(8, -4))
+    ax.annotate("m'", (0, r.m_prime), textcoords="offset points", xytext=(8, -4))
+    lo, hi = min(c.B.min(), r.m), max(c.B.max(), r.m_prime)
+    ax.set_ylim(lo - 0.08 * (hi - lo) - 0.05, hi + 0.08 * (hi - lo) + 0.05)
+    ax.set_xlim(-0.15, FACES[-1] + 0.1)
+    ax.set_xlabel(f"face x due at k = {r.k} (m = {r.m:.3f}, m' = {r.m_prime:.3f}, surplus {r.m_prime - r.m:.3f})")
+    ax.set_ylabel("one-period debt due now b")
+    ax.legend(loc="upper right", fontsize=9)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.13, top=0.97)  # cheaper than tight_layout
+    return fig
+
+
+RESTRUCTURING_SLIDERS = (
+    Slider("b", "one-period debt due now b", (1.0, 2.5, 4.0), 4.0, live=(0.0, 6.0, 0.25)),
+    Slider("face", "face of the zero-coupon bond l_k", (1.5, 3.0), 3.0, live=(0.0, 6.0, 0.25)),
+    Slider("k", "periods to its maturity k", (3, 6), 3, live=(1, 12, 1)),
+    Slider("beta_R", "β R", (0.9,), 0.9, live=(0.85, 1.0, 0.01)),
 )

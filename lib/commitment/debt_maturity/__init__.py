@@ -82,7 +82,8 @@ from .beyond import (  # noqa: F401
     MaturityChoice, maturity_choice_with_shocks,
 )
 from .steady_states import (  # noqa: F401
-    steady_state_interior, boundary_threshold, SteadyStateDrift, steady_state_drift,
+    steady_state_interior, boundary_threshold, SteadyStateDrift, steady_state_drift, BoundaryGap,
+    boundary_closed_form_gap,
 )
 from .profile import (  # noqa: F401
     ProfileSolution, solve_profile, profile_discounts, profile_debt_capacity, profile_value_of_debt, profile_policy_at, ZeroCouponCurve, zero_coupon_curve,
@@ -150,6 +151,8 @@ __all__ = [
     "lemma_5_shortfall",
     "Proposition1Gap",
     "proposition_1_gap",
+    "BoundaryGap",
+    "boundary_closed_form_gap",
     "debt_levels",
     "boundary_anchor",
     "TradeLosses",

@@ -34,7 +34,6 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
 
 from .convexity import proposition_2_second_difference
 from .planner import solve_map
@@ -117,6 +116,8 @@ def _period_1(toy, b1, l2, xtol):
     if not np.isfinite(vals[k]):
         raise ValueError(f"no feasible t = 1 choice: b1 = {b1:.4g} exceeds what y1 = {toy.y1} can repay")
     lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
+    from scipy.optimize import minimize_scalar  # here, not at import: scipy.optimize takes ~0.7 s to import
+
     res = minimize_scalar(lambda b: -obj(b), bounds=(lo, hi), method="bounded", options={"xatol": xtol})
     b2 = float(res.x) if -res.fun >= obj(grid[k]) else float(grid[k])
     c2 = top - b2
@@ -166,6 +167,8 @@ def _buyback(toy, x, reoptimize, xtol):
 
     def gap(P):
         return P - _repay_prob(toy, _period_1(toy, toy.R * P * x, l2, xtol)[2]) / toy.R ** 2
+
+    from scipy.optimize import brentq
 
     P1 = brentq(gap, 0.0, 1.0 / toy.R ** 2, xtol=xtol * 1e-2, rtol=4 * np.finfo(float).eps)
     b1_, c1_1, c2_1, v1 = _period_1(toy, toy.R * P1 * x, l2, xtol)
@@ -326,6 +329,8 @@ def maturity_choice_with_shocks(D, sigmas, dy=0.0, dt=0.0, *, y1=1.0, y2=2.0, R=
             values.append(-math.inf), prices.append(math.nan), faces.append(math.nan)
             Fs.append((math.nan, math.nan))
             continue
+        from scipy.optimize import brentq
+
         P = brentq(gap, Ps[k], Ps[k - 1], xtol=1e-13)
         _, V, Fst = outcome(b1, sg * D / P, states=True)
         values.append(V), prices.append(P), faces.append(sg * D / P), Fs.append(Fst)
