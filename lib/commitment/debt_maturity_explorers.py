@@ -263,6 +263,19 @@ def _smooth(curve, n=121):
     return xs, h00 * B[i] + h10 * h * d[i] + h01 * B[i + 1] + h11 * h * d[i + 1]
 
 
+def _curve_and_tangent(c, value, k, face, b, p, point):
+    """A new figure with the zero-coupon curve ``c`` (B*(value, x e_k) against the face x), its tangent
+    at the point (face, b) with slope -p, and that point labelled ``point``. Returns (fig, ax)."""
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    ax.plot(*_smooth(c), color=COLORS["equilibrium"], lw=2, label=f"B*({value}, x e_{k})")
+    tx = np.linspace(0.0, FACES[-1], 50)
+    ax.plot(tx, b - p * (tx - face), color=COLORS["reference"], ls="--", lw=1.5,
+            label=f"tangent at {point}, slope -p_{k} = {-p:.3f}")
+    ax.plot([face], [b], "o", color=COLORS["autarky"])
+    ax.annotate(point, (face, b), textcoords="offset points", xytext=(6, 6))
+    return fig, ax
+
+
 class ZeroCouponTrade(NamedTuple):
     """The geometry of Figure 1 with a zero-coupon bond of maturity ``k`` (next period), for a trade that
     moves its face from ``face`` to ``new_face`` while delivering the passive continuation ``V1``:
@@ -315,13 +328,7 @@ def draw_trade(trade, k, beta_R):
     c = g.curve
     if not (np.all(np.isfinite(c.B)) and np.isfinite(g.loss)):
         raise NothingToDraw(f"the debt capacity is not finite on the faces drawn (k = {k}, beta_R = {beta_R})")
-    fig, ax = plt.subplots(figsize=(7, 4.4))
-    ax.plot(*_smooth(c), color=COLORS["equilibrium"], lw=2, label=f"B*(V', x e_{g.k})")
-    tx = np.linspace(0.0, FACES[-1], 50)
-    ax.plot(tx, g.b_act - g.p_act * (tx - g.new_face), color=COLORS["reference"], ls="--", lw=1.5,
-            label=f"tangent at A', slope -p_{g.k} = {-g.p_act:.3f}")
-    ax.plot([g.new_face], [g.b_act], "o", color=COLORS["autarky"])
-    ax.annotate("A'", (g.new_face, g.b_act), textcoords="offset points", xytext=(6, 6))
+    fig, ax = _curve_and_tangent(c, "V'", g.k, g.new_face, g.b_act, g.p_act, "A'")
     ax.plot([g.face], [g.b_hat], "o", color=COLORS["first_best"])
     ax.annotate("A''", (g.face, g.b_hat), textcoords="offset points", xytext=(-22, 6))
     ax.plot([g.face], [g.m], "s", color=COLORS["alternative"])
@@ -399,13 +406,7 @@ def draw_restructuring(b, face, k, beta_R):
     c = r.curve
     if not np.all(np.isfinite(c.B)):
         raise NothingToDraw(f"the debt capacity is not finite on the faces drawn (k = {k}, beta_R = {beta_R})")
-    fig, ax = plt.subplots(figsize=(7, 4.4))
-    ax.plot(*_smooth(c), color=COLORS["equilibrium"], lw=2, label=f"B*(V, x e_{r.k})")
-    tx = np.linspace(0.0, FACES[-1], 50)
-    ax.plot(tx, r.b - r.p_k * (tx - r.face), color=COLORS["reference"], ls="--", lw=1.5,
-            label=f"tangent at A, slope -p_{r.k} = {-r.p_k:.3f}")
-    ax.plot([r.face], [r.b], "o", color=COLORS["autarky"])
-    ax.annotate("A", (r.face, r.b), textcoords="offset points", xytext=(6, 6))
+    fig, ax = _curve_and_tangent(c, "V", r.k, r.face, r.b, r.p_k, "A")
     ax.plot([0, 0], [r.m, r.m_prime], color=COLORS["first_best"], lw=6, alpha=0.5, label="Pareto-improving swaps")
     ax.annotate("m", (0, r.m), textcoords="offset points", xytext=(8, -4))
     ax.annotate("m'", (0, r.m_prime), textcoords="offset points", xytext=(8, -4))
